@@ -1,0 +1,126 @@
+//! `reqtrail.toml`: what a project can pin (styles, id pattern, marker prefixes, globs, extra
+//! test attributes, waivers, limits), and the options each stage derives from it.
+//!
+//! Unknown keys and wrong types are errors that name the file and line, so a typo never silently
+//! changes what is checked.
+
+use crate::model::DefinitionStyle;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Default for the heading style's id pattern (PRODUCT.md section 3).
+pub const DEFAULT_HEADING_ID_PATTERN: &str = r"[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+";
+/// Files larger than this are skipped with a warning unless the config raises it.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// The project's name in reports; the root directory's name by default.
+    pub project: Option<String>,
+    /// Globs (relative to the root) selecting requirement documents; `**/*.md` by default.
+    #[serde(default)]
+    pub spec: Vec<String>,
+    /// Globs selecting Rust sources; `**/*.rs` by default.
+    #[serde(default)]
+    pub src: Vec<String>,
+    /// Globs excluded from both.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Pin the definition style for every document instead of detecting it per file.
+    pub style: Option<DefinitionStyle>,
+    /// Regex for heading-style ids (anchored); [`DEFAULT_HEADING_ID_PATTERN`] by default.
+    pub id_pattern: Option<String>,
+    /// Marker prefixes besides `r` (`req` for `req[auth.login]`).
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Extra attribute names (last path segment) that make a function a test.
+    #[serde(default)]
+    pub test_attributes: Vec<String>,
+    /// Requirement id -> reason: waivers kept outside the documents.
+    #[serde(default)]
+    pub waivers: BTreeMap<String, String>,
+    /// Files larger than this many bytes are skipped with a warning.
+    pub max_file_bytes: Option<u64>,
+}
+
+impl Config {
+    /// Reads and validates a config file; errors carry the file and line.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        Config::parse(&text).map_err(|e| anyhow::anyhow!("{}:{}", path.display(), e))
+    }
+
+    /// Parses config text; the error message starts with `LINE: ` when the line is known.
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            format!("{line}: {}", e.message())
+        })?;
+        if let Some(pattern) = &config.id_pattern {
+            regex::Regex::new(pattern)
+                .map_err(|e| format!("1: id-pattern is not a valid regex: {e}"))?;
+        }
+        Ok(config)
+    }
+
+    /// Marker prefixes: `r` always, plus the configured ones, sorted and unique.
+    pub fn marker_prefixes(&self) -> Vec<String> {
+        let mut prefixes = vec!["r".to_string()];
+        prefixes.extend(self.prefixes.iter().cloned());
+        prefixes.sort();
+        prefixes.dedup();
+        prefixes
+    }
+
+    pub fn spec_options(&self) -> SpecOptions {
+        let pattern = self
+            .id_pattern
+            .as_deref()
+            .unwrap_or(DEFAULT_HEADING_ID_PATTERN);
+        // Validated in `parse`; the default is a constant known to compile.
+        let heading_id = regex::Regex::new(&format!("^(?:{pattern})$"))
+            .unwrap_or_else(|_| regex::Regex::new("^$").expect("constant regex"));
+        SpecOptions {
+            style: self.style,
+            heading_id,
+            prefixes: self.marker_prefixes(),
+        }
+    }
+
+    pub fn source_options(&self) -> SourceOptions {
+        SourceOptions {
+            test_attributes: self.test_attributes.clone(),
+        }
+    }
+}
+
+/// What the Markdown parser needs to know.
+#[derive(Debug, Clone)]
+pub struct SpecOptions {
+    /// When set, every file is read in this style only.
+    pub style: Option<DefinitionStyle>,
+    /// Anchored regex a heading-style id must match (backticked ids are accepted regardless).
+    pub heading_id: regex::Regex,
+    /// Marker prefixes always accepted (`r` and the configured ones).
+    pub prefixes: Vec<String>,
+}
+
+impl Default for SpecOptions {
+    fn default() -> Self {
+        Config::default().spec_options()
+    }
+}
+
+/// What the Rust scanner needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct SourceOptions {
+    /// Extra attribute names (last path segment) that make a function a test.
+    pub test_attributes: Vec<String>,
+}

@@ -1,0 +1,11 @@
+//! reqtrail: requirements traceability for Rust projects with Markdown specs.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `report::*`.
+
+pub mod config;
+pub mod evidence;
+pub mod model;
+pub mod report;
+pub mod source;
+pub mod spec;

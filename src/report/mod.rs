@@ -1,0 +1,170 @@
+//! The report: the evaluated project as one plain, serialisable value (schema
+//! `reqtrail-report/1`, PRODUCT.md section 8), and one module per output format rendering it.
+//!
+//! `evaluate` builds a [`Report`]; every renderer (terminal, JSON, HTML, CSV, SARIF, Markdown,
+//! GitHub annotations) is a function of it alone, so all formats tell the same story.
+
+pub mod json;
+
+use crate::model::{Code, Lifecycle, Severity, Status, TestStatus};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA: &str = "reqtrail-report/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub tool: Tool,
+    /// The project's name: the root directory's name, or `project` from the config.
+    #[serde(default)]
+    pub project: String,
+    pub root: String,
+    pub commit: Option<String>,
+    pub generated_at: String,
+    /// Whether any `--results` were given (so `unknown` results mean "not asked").
+    #[serde(default)]
+    pub results_given: bool,
+    pub summary: Summary,
+    /// Coverage per requirement document, sorted by file.
+    #[serde(default)]
+    pub documents: Vec<Coverage>,
+    /// Coverage per area (first id segment), sorted by area.
+    #[serde(default)]
+    pub areas: Vec<Coverage>,
+    /// Sorted by file, then line.
+    pub requirements: Vec<RequirementEntry>,
+    /// Sorted by binary, then name.
+    pub tests: Vec<TestEntry>,
+    /// Sorted by file, line, code, message.
+    pub diagnostics: Vec<DiagnosticEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Every requirement defined, whatever its lifecycle.
+    pub requirements: usize,
+    /// Approved or active (counted) requirements, waived ones included.
+    pub active: usize,
+    pub verified: usize,
+    pub partial: usize,
+    pub failing: usize,
+    pub unverified: usize,
+    pub waived: usize,
+    /// verified / (active - waived) * 100, one decimal; 100.0 when nothing is to be verified.
+    pub coverage_percent: f64,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Coverage of one group (a document or an area) of requirements.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// The document's path or the area's name.
+    pub name: String,
+    pub requirements: usize,
+    pub active: usize,
+    pub verified: usize,
+    pub partial: usize,
+    pub failing: usize,
+    pub unverified: usize,
+    pub waived: usize,
+    pub coverage_percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementEntry {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub file: String,
+    pub line: u32,
+    pub revision: u32,
+    pub lifecycle: Lifecycle,
+    /// For requirements not counted (draft, deprecated...) this is still computed, but shown greyed.
+    pub status: Status,
+    /// Why it has this status, in one sentence (`no verifying test`, `test x failed`...).
+    #[serde(default)]
+    pub reason: String,
+    /// `marker`, `heading` or `oft`.
+    #[serde(default)]
+    pub style: String,
+    /// First id segment (`auth` of `auth.login`, `REQ` of `REQ-012`).
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub waived: Option<String>,
+    pub parents: Vec<String>,
+    pub children: Vec<String>,
+    pub fields: BTreeMap<String, String>,
+    pub verified_by: Vec<Verification>,
+    pub implemented_by: Vec<Implementation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    pub test: String,
+    pub binary: String,
+    pub file: String,
+    pub line: u32,
+    /// Line of the reference that links the test to the requirement.
+    pub ref_line: u32,
+    pub result: TestStatus,
+    /// The reference named an older revision: shown, but it does not verify.
+    #[serde(default)]
+    pub stale: bool,
+    #[serde(default)]
+    pub ignored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Implementation {
+    pub item: String,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestEntry {
+    pub test: String,
+    pub binary: String,
+    pub file: String,
+    pub line: u32,
+    pub ignored: bool,
+    #[serde(default)]
+    pub should_panic: bool,
+    #[serde(default)]
+    pub cfg: Option<String>,
+    pub result: TestStatus,
+    /// The failure message from the results file, if any.
+    #[serde(default)]
+    pub message: Option<String>,
+    pub requirements: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DiagnosticEntry {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub suggestion: Option<String>,
+}
+
+impl Report {
+    /// Requirements that are counted and neither verified nor waived: the gaps.
+    pub fn gaps(&self) -> impl Iterator<Item = &RequirementEntry> {
+        self.requirements.iter().filter(|r| {
+            r.lifecycle.is_counted() && !matches!(r.status, Status::Verified | Status::Waived)
+        })
+    }
+}
