@@ -97,6 +97,7 @@ impl Config {
     pub fn source_options(&self) -> SourceOptions {
         SourceOptions {
             test_attributes: self.test_attributes.clone(),
+            prefixes: self.marker_prefixes(),
         }
     }
 }
@@ -119,8 +120,17 @@ impl Default for SpecOptions {
 }
 
 /// What the Rust scanner needs to know.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SourceOptions {
     /// Extra attribute names (last path segment) that make a function a test.
     pub test_attributes: Vec<String>,
+    /// Marker prefixes in use (`r` and the configured ones, plus any the specs use); a
+    /// `word[...]` comment with another prefix is not a reference.
+    pub prefixes: Vec<String>,
+}
+
+impl Default for SourceOptions {
+    fn default() -> Self {
+        Config::default().source_options()
+    }
 }
