@@ -4,7 +4,9 @@
 //! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `report::*`.
 
 pub mod config;
+pub mod discover;
 pub mod evidence;
+pub mod gate;
 pub mod model;
 pub mod report;
 pub mod source;

@@ -4,6 +4,7 @@
 //! `evaluate` builds a [`Report`]; every renderer (terminal, JSON, HTML, CSV, SARIF, Markdown,
 //! GitHub annotations) is a function of it alone, so all formats tell the same story.
 
+pub mod human;
 pub mod json;
 
 use crate::model::{Code, Lifecycle, Severity, Status, TestStatus};

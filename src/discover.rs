@@ -1,0 +1,424 @@
+//! Discovery: which files under the root are requirement documents and which are Rust sources,
+//! and for each Rust file, which crate and test binary it belongs to.
+//!
+//! The walk uses the `ignore` crate so `.gitignore`, `.ignore` and git excludes are honoured the
+//! way ripgrep honours them; `target/` and `.git/` are always skipped. Reading the files is left
+//! to [`read_text`], so stages can read in parallel.
+
+use crate::config::Config;
+use crate::model::{Code, CrateUnit, Diagnostic};
+use anyhow::{bail, Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A file selected for analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Relative to the root, forward slashes: what reports show.
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+/// Everything the walk selected, sorted by relative path.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub specs: Vec<InputFile>,
+    pub sources: Vec<(InputFile, CrateUnit)>,
+    /// Unreadable directories and the like, found while walking.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The globs in force: the command line's when given, else the config's, else the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub spec: Vec<String>,
+    pub src: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Selection {
+    pub fn new(config: &Config, cli_spec: &[String], cli_src: &[String]) -> Selection {
+        let pick = |cli: &[String], conf: &[String], default: &str| {
+            if !cli.is_empty() {
+                cli.to_vec()
+            } else if !conf.is_empty() {
+                conf.to_vec()
+            } else {
+                vec![default.to_string()]
+            }
+        };
+        Selection {
+            spec: pick(cli_spec, &config.spec, "**/*.md"),
+            src: pick(cli_src, &config.src, "**/*.rs"),
+            exclude: config.exclude.clone(),
+        }
+    }
+}
+
+fn glob_set(globs: &[String], what: &str) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let glob = glob.strip_prefix("./").unwrap_or(glob);
+        builder.add(
+            Glob::new(glob)
+                .with_context(|| format!("invalid {what} glob `{glob}`: check its brackets and braces"))?,
+        );
+    }
+    Ok(builder.build()?)
+}
+
+/// Walks `root` and selects the files. Fails only when the root itself cannot be read or a glob
+/// is invalid; unreadable entries below it become diagnostics.
+pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
+    if !root.is_dir() {
+        bail!(
+            "{} is not a directory: give the project's root directory",
+            root.display()
+        );
+    }
+    let spec_set = glob_set(&selection.spec, "--spec")?;
+    let src_set = glob_set(&selection.src, "--src")?;
+    let exclude_set = glob_set(&selection.exclude, "exclude")?;
+
+    let mut inputs = Inputs::default();
+    let mut rust_files = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|entry| {
+            let name = entry.file_name();
+            !(entry.file_type().is_some_and(|t| t.is_dir()) && (name == "target" || name == ".git"))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                inputs.diagnostics.push(walk_diagnostic(root, &err));
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let abs = entry.into_path();
+        let Some(rel) = relative(root, &abs) else {
+            continue;
+        };
+        if exclude_set.is_match(&rel) {
+            continue;
+        }
+        let file = InputFile { rel, abs };
+        if file.rel.ends_with(".md") || file.rel.ends_with(".markdown") {
+            if spec_set.is_match(&file.rel) {
+                inputs.specs.push(file);
+            }
+        } else if file.rel.ends_with(".rs") && src_set.is_match(&file.rel) {
+            rust_files.push(file);
+        }
+    }
+    let mut crates = CrateFinder::new(root);
+    for file in rust_files {
+        let unit = crates.unit_for(&file.rel);
+        inputs.sources.push((file, unit));
+    }
+    inputs.specs.sort_by(|a, b| a.rel.cmp(&b.rel));
+    inputs.sources.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+    Ok(inputs)
+}
+
+fn walk_diagnostic(root: &Path, err: &ignore::Error) -> Diagnostic {
+    let path = match err {
+        ignore::Error::WithPath { path, .. } => relative(root, path),
+        ignore::Error::WithDepth { err, .. } => match err.as_ref() {
+            ignore::Error::WithPath { path, .. } => relative(root, path),
+            _ => None,
+        },
+        _ => None,
+    };
+    let message = format!("skipped while walking the tree: {err}");
+    Diagnostic::new(
+        Code::UnreadableFile,
+        message,
+        path.map(|p| crate::model::Location::new(p, 1)),
+    )
+}
+
+/// `root`-relative path with forward slashes, or `None` when `path` is not below `root`.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// What reading a file gave: its text, and a diagnostic when it was not clean UTF-8 text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileText {
+    pub text: String,
+    pub diagnostic: Option<Diagnostic>,
+}
+
+/// Reads a file as text. Invalid UTF-8 is decoded lossily with a warning; a file with NUL bytes
+/// in its first 8 KiB is binary and skipped (empty text) with a warning; files over `max_bytes`
+/// are skipped with a warning; an unreadable file is skipped with a warning naming the OS error.
+pub fn read_text(file: &InputFile, max_bytes: u64) -> FileText {
+    let warn = |message: String| FileText {
+        text: String::new(),
+        diagnostic: Some(Diagnostic::at(Code::UnreadableFile, message, &file.rel, 1)),
+    };
+    match std::fs::metadata(&file.abs) {
+        Ok(meta) if meta.len() > max_bytes => {
+            return warn(format!(
+                "skipped: {} bytes is over the {max_bytes}-byte limit (raise `max-file-bytes` in reqtrail.toml)",
+                meta.len()
+            ))
+        }
+        Ok(_) => {}
+        Err(err) => return warn(format!("cannot read: {err}")),
+    }
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(bytes) => bytes,
+        Err(err) => return warn(format!("cannot read: {err}")),
+    };
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return warn("skipped: binary content (NUL bytes), not a text file".to_string());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => FileText {
+            text,
+            diagnostic: None,
+        },
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            FileText {
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+                diagnostic: Some(Diagnostic::at(
+                    Code::UnreadableFile,
+                    "not valid UTF-8: invalid bytes were replaced with U+FFFD",
+                    &file.rel,
+                    line,
+                )),
+            }
+        }
+    }
+}
+
+/// Works out crate units, caching `Cargo.toml` lookups per directory.
+struct CrateFinder<'a> {
+    root: &'a Path,
+    /// Directory (relative) -> package name, for directories holding a `Cargo.toml` with one.
+    packages: HashMap<String, Option<String>>,
+}
+
+impl<'a> CrateFinder<'a> {
+    fn new(root: &'a Path) -> Self {
+        CrateFinder {
+            root,
+            packages: HashMap::new(),
+        }
+    }
+
+    fn package_in(&mut self, dir: &str) -> Option<String> {
+        if let Some(found) = self.packages.get(dir) {
+            return found.clone();
+        }
+        let manifest = if dir.is_empty() {
+            self.root.join("Cargo.toml")
+        } else {
+            self.root.join(dir).join("Cargo.toml")
+        };
+        let name = std::fs::read_to_string(manifest)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .and_then(|table| {
+                table
+                    .get("package")?
+                    .get("name")?
+                    .as_str()
+                    .map(str::to_string)
+            });
+        self.packages.insert(dir.to_string(), name.clone());
+        name
+    }
+
+    /// The crate directory (relative, "" for the root) and package name owning `rel`.
+    fn owner(&mut self, rel: &str) -> (String, String) {
+        let mut dir = parent_dir(rel);
+        loop {
+            if let Some(name) = self.package_in(dir) {
+                return (dir.to_string(), name);
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent_dir(dir);
+        }
+        let fallback = self
+            .root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "crate".to_string());
+        (String::new(), fallback)
+    }
+
+    fn unit_for(&mut self, rel: &str) -> CrateUnit {
+        let (dir, package) = self.owner(rel);
+        let inner = if dir.is_empty() {
+            rel
+        } else {
+            rel.strip_prefix(&dir).map(|r| r.trim_start_matches('/')).unwrap_or(rel)
+        };
+        let has_lib = self.root.join(&dir).join("src/lib.rs").is_file();
+        crate_unit(&package, inner, has_lib)
+    }
+}
+
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map(|i| &rel[..i]).unwrap_or("")
+}
+
+/// The nextest binary id and module path of the file at `inner` (relative to its crate).
+pub fn crate_unit(package: &str, inner: &str, has_lib: bool) -> CrateUnit {
+    let without_ext = inner.strip_suffix(".rs").unwrap_or(inner);
+    let parts: Vec<&str> = without_ext.split('/').collect();
+    let modules = |rest: &[&str]| -> Vec<String> {
+        let mut path: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+        if matches!(path.last().map(String::as_str), Some("mod")) {
+            path.pop();
+        }
+        path
+    };
+    let (binary, module_path) = match parts.as_slice() {
+        ["src", "lib"] => (package.to_string(), vec![]),
+        ["src", "main"] => (format!("{package}::bin/{package}"), vec![]),
+        ["src", "bin", name] | ["src", "bin", name, "main"] => {
+            (format!("{package}::bin/{name}"), vec![])
+        }
+        ["src", "bin", name, rest @ ..] => (format!("{package}::bin/{name}"), modules(rest)),
+        ["tests", name] | ["tests", name, "main"] => (format!("{package}::{name}"), vec![]),
+        ["tests", name, rest @ ..] => (format!("{package}::{name}"), modules(rest)),
+        ["examples", name] | ["examples", name, "main"] => {
+            (format!("{package}::example/{name}"), vec![])
+        }
+        ["benches", name] | ["benches", name, "main"] => {
+            (format!("{package}::bench/{name}"), vec![])
+        }
+        ["src", rest @ ..] => {
+            let binary = if has_lib {
+                package.to_string()
+            } else {
+                format!("{package}::bin/{package}")
+            };
+            (binary, modules(rest))
+        }
+        _ => (package.to_string(), modules(&parts)),
+    };
+    CrateUnit {
+        binary,
+        module_path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // r[verify src.test-names]
+    #[test]
+    fn crate_units_follow_nextest_binary_ids() {
+        let unit = |inner: &str, has_lib: bool| crate_unit("rate-keeper", inner, has_lib);
+        assert_eq!(unit("src/lib.rs", true).binary, "rate-keeper");
+        assert!(unit("src/lib.rs", true).module_path.is_empty());
+        assert_eq!(unit("src/limiter/mod.rs", true).module_path, vec!["limiter"]);
+        assert_eq!(
+            unit("src/limiter/bucket.rs", true).module_path,
+            vec!["limiter", "bucket"]
+        );
+        assert_eq!(unit("src/main.rs", true).binary, "rate-keeper::bin/rate-keeper");
+        assert_eq!(unit("src/cli.rs", false).binary, "rate-keeper::bin/rate-keeper");
+        assert_eq!(unit("src/bin/admin.rs", true).binary, "rate-keeper::bin/admin");
+        assert_eq!(unit("tests/api.rs", true).binary, "rate-keeper::api");
+        assert_eq!(unit("tests/e2e/main.rs", true).binary, "rate-keeper::e2e");
+        assert_eq!(unit("tests/e2e/login.rs", true).module_path, vec!["login"]);
+    }
+
+    // r[verify cli.discover]
+    #[test]
+    fn walk_skips_target_and_gitignored_files_and_applies_globs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write("Cargo.toml", "[package]\nname = \"shop\"\n");
+        write("src/lib.rs", "");
+        write("src/cart.rs", "");
+        write("docs/spec.md", "");
+        write("target/debug/build/gen.rs", "");
+        write("target/doc/x.md", "");
+        write("vendor/notes.md", "");
+        write(".gitignore", "vendor/\n");
+        let all = discover(root, &Selection::new(&Config::default(), &[], &[])).expect("walk");
+        let specs: Vec<_> = all.specs.iter().map(|f| f.rel.as_str()).collect();
+        let srcs: Vec<_> = all.sources.iter().map(|f| f.0.rel.as_str()).collect();
+        assert_eq!(specs, ["docs/spec.md"]);
+        assert_eq!(srcs, ["src/cart.rs", "src/lib.rs"]);
+        assert_eq!(all.sources[0].1.module_path, vec!["cart"]);
+        assert_eq!(all.sources[0].1.binary, "shop");
+
+        let narrowed = discover(
+            root,
+            &Selection::new(&Config::default(), &["nothing/*.md".into()], &["src/lib.rs".into()]),
+        )
+        .expect("walk");
+        assert!(narrowed.specs.is_empty());
+        assert_eq!(narrowed.sources.len(), 1);
+    }
+
+    // r[verify cli.discover]
+    #[test]
+    fn non_utf8_and_binary_files_are_reported_not_dropped_silently() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bad = dir.path().join("bad.md");
+        std::fs::write(&bad, b"# Title\n\nr[a.b]\nCaf\xe9 text\n").expect("write");
+        let read = read_text(
+            &InputFile {
+                rel: "bad.md".into(),
+                abs: bad,
+            },
+            1 << 20,
+        );
+        assert!(read.text.contains("r[a.b]"));
+        let diag = read.diagnostic.expect("a warning");
+        assert_eq!(diag.code, Code::UnreadableFile);
+        assert_eq!(diag.location.expect("location").line, 4);
+
+        let bin = dir.path().join("blob.rs");
+        std::fs::write(&bin, b"\x7fELF\x00\x00\x01").expect("write");
+        let read = read_text(
+            &InputFile {
+                rel: "blob.rs".into(),
+                abs: bin,
+            },
+            1 << 20,
+        );
+        assert!(read.text.is_empty());
+        assert!(read.diagnostic.expect("warning").message.contains("binary"));
+    }
+}

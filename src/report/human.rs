@@ -1,0 +1,336 @@
+//! The terminal output: a summary a release manager can read in ten seconds (counts, coverage,
+//! the gaps with file:line), the diagnostics in `file:line: severity[code]: message` form, the
+//! gate's verdict, and `reqtrail show`'s one-requirement trail. Colour only when asked for or
+//! when writing to a terminal (`NO_COLOR` respected by the caller).
+
+use super::{DiagnosticEntry, Report, RequirementEntry};
+use crate::gate::GateVerdict;
+use crate::model::{Severity, Status, TestStatus};
+use std::fmt::Write;
+
+/// ANSI styling that is a no-op when colour is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paint {
+    pub enabled: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.enabled {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    pub fn bold(&self, t: &str) -> String {
+        self.wrap("1", t)
+    }
+    pub fn red(&self, t: &str) -> String {
+        self.wrap("1;31", t)
+    }
+    pub fn yellow(&self, t: &str) -> String {
+        self.wrap("33", t)
+    }
+    pub fn green(&self, t: &str) -> String {
+        self.wrap("32", t)
+    }
+    pub fn dim(&self, t: &str) -> String {
+        self.wrap("2", t)
+    }
+    pub fn status(&self, status: Status) -> String {
+        let label = status.as_str().to_ascii_uppercase();
+        match status {
+            Status::Verified => self.green(&label),
+            Status::Failing => self.red(&label),
+            Status::Unverified | Status::Partial => self.yellow(&label),
+            Status::Waived => self.dim(&label),
+        }
+    }
+    pub fn result(&self, result: TestStatus) -> String {
+        let label = result.as_str();
+        match result {
+            TestStatus::Passed => self.green(label),
+            TestStatus::Failed | TestStatus::Errored => self.red(label),
+            TestStatus::Skipped | TestStatus::NotRun => self.yellow(label),
+            TestStatus::Unknown => self.dim(label),
+        }
+    }
+}
+
+/// One diagnostic as compilers print them.
+pub fn diagnostic_line(d: &DiagnosticEntry, paint: Paint) -> String {
+    let place = match (&d.file, d.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}: "),
+        (Some(file), None) => format!("{file}: "),
+        _ => String::new(),
+    };
+    let severity = match d.severity {
+        Severity::Error => paint.red(&format!("error[{}]", d.code.as_str())),
+        Severity::Warning => paint.yellow(&format!("warning[{}]", d.code.as_str())),
+    };
+    let hint = d
+        .suggestion
+        .as_ref()
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    format!("{place}{severity}: {}{hint}", d.message)
+}
+
+fn bar(percent: f64, width: usize) -> String {
+    let filled = ((percent / 100.0) * width as f64).round().clamp(0.0, width as f64) as usize;
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// How many gaps and diagnostics the summary lists before saying "and N more".
+const LIST_LIMIT: usize = 50;
+
+/// The summary printed by `reqtrail check`.
+pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    if !quiet {
+        let _ = writeln!(
+            out,
+            "{} {} · {} · {} requirement{} in {} document{}, {} test{}",
+            paint.bold("reqtrail"),
+            report.tool.version,
+            report.project,
+            s.requirements,
+            if s.requirements == 1 { "" } else { "s" },
+            report.documents.len(),
+            if report.documents.len() == 1 { "" } else { "s" },
+            report.tests.len(),
+            if report.tests.len() == 1 { "" } else { "s" },
+        );
+        let _ = writeln!(
+            out,
+            "\ncoverage {:>5.1}%  {}  {} of {} counted requirements verified",
+            s.coverage_percent,
+            bar(s.coverage_percent, 24),
+            s.verified,
+            s.active - s.waived
+        );
+        let not_counted = s.requirements - s.active;
+        let _ = writeln!(
+            out,
+            "  verified {} · partial {} · failing {} · unverified {} · waived {} · not counted {}",
+            s.verified, s.partial, s.failing, s.unverified, s.waived, not_counted
+        );
+        if report.documents.len() > 1 {
+            for doc in &report.documents {
+                let _ = writeln!(
+                    out,
+                    "  {:>5.1}%  {} ({} of {})",
+                    doc.coverage_percent,
+                    doc.name,
+                    doc.verified,
+                    doc.active - doc.waived
+                );
+            }
+        }
+
+        let gaps: Vec<&RequirementEntry> = report.gaps().collect();
+        if !gaps.is_empty() {
+            let _ = writeln!(out, "\n{}", paint.bold("Not verified:"));
+            for r in gaps.iter().take(LIST_LIMIT) {
+                let title = if r.title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", truncate(&r.title, 60))
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<10} {}{}\n             {}:{} · {}",
+                    paint.status(r.status),
+                    paint.bold(&r.id),
+                    title,
+                    r.file,
+                    r.line,
+                    r.reason
+                );
+            }
+            if gaps.len() > LIST_LIMIT {
+                let _ = writeln!(
+                    out,
+                    "  … and {} more (see --json or --html)",
+                    gaps.len() - LIST_LIMIT
+                );
+            }
+        }
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("Diagnostics:"));
+        let shown = if quiet {
+            usize::MAX
+        } else {
+            LIST_LIMIT.max(report.diagnostics.len().min(200))
+        };
+        for d in report.diagnostics.iter().take(shown) {
+            let _ = writeln!(out, "{}", diagnostic_line(d, paint));
+        }
+        if report.diagnostics.len() > shown {
+            let _ = writeln!(
+                out,
+                "… and {} more diagnostics (see --json)",
+                report.diagnostics.len() - shown
+            );
+        }
+        let _ = writeln!(out, "{} error(s), {} warning(s)", s.errors, s.warnings);
+    }
+    let _ = writeln!(out);
+    if verdict.passed {
+        let _ = writeln!(out, "{} gate passed", paint.green("✔"));
+    } else {
+        let _ = writeln!(
+            out,
+            "{} gate failed: {}",
+            paint.red("✘"),
+            verdict.reasons.join("; ")
+        );
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// `reqtrail show ID`: everything known about one requirement, and why it has its status.
+pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}{}  {}",
+        paint.bold(&r.id),
+        if r.revision > 1 {
+            format!(" (revision {})", r.revision)
+        } else {
+            String::new()
+        },
+        paint.status(r.status)
+    );
+    if !r.title.is_empty() {
+        let _ = writeln!(out, "{}", r.title);
+    }
+    let _ = writeln!(out, "defined at {}:{} ({} style)", r.file, r.line, r.style);
+    let _ = writeln!(out, "lifecycle: {}", r.lifecycle.as_str());
+    let _ = writeln!(out, "why: {}", r.reason);
+    if let Some(waived) = &r.waived {
+        let _ = writeln!(out, "waived: {}", if waived.is_empty() { "(no reason given)" } else { waived });
+    }
+    if !r.tags.is_empty() {
+        let _ = writeln!(out, "tags: {}", r.tags.join(", "));
+    }
+    for (key, value) in &r.fields {
+        let _ = writeln!(out, "{key}: {value}");
+    }
+    if !r.text.is_empty() {
+        let _ = writeln!(out, "\n{}", indent(&r.text, "  "));
+    }
+    let find = |id: &str| report.requirements.iter().find(|x| x.id == id);
+    let relatives = |label: &str, ids: &[String], out: &mut String| {
+        if ids.is_empty() {
+            let _ = writeln!(out, "\n{label}: none");
+            return;
+        }
+        let _ = writeln!(out, "\n{label}:");
+        for id in ids {
+            match find(id) {
+                Some(other) => {
+                    let _ = writeln!(
+                        out,
+                        "  {:<10} {}  {}:{}",
+                        paint.status(other.status),
+                        id,
+                        other.file,
+                        other.line
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  {id}");
+                }
+            }
+        }
+    };
+    relatives("parents", &r.parents, &mut out);
+    relatives("children", &r.children, &mut out);
+    if r.verified_by.is_empty() {
+        let _ = writeln!(out, "\ntests: none");
+    } else {
+        let _ = writeln!(out, "\ntests:");
+        for v in &r.verified_by {
+            let mut notes = Vec::new();
+            if v.stale {
+                notes.push("stale reference: does not count".to_string());
+            }
+            if v.ignored {
+                notes.push("#[ignore]".to_string());
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", notes.join("; "))
+            };
+            let _ = writeln!(
+                out,
+                "  {:<8} {} ({})  {}:{} (reference at line {}){}",
+                paint.result(v.result),
+                v.test,
+                v.binary,
+                v.file,
+                v.line,
+                v.ref_line,
+                notes
+            );
+            if let Some(message) = report
+                .tests
+                .iter()
+                .find(|t| t.test == v.test && t.binary == v.binary)
+                .and_then(|t| t.message.as_ref())
+                .filter(|_| matches!(v.result, TestStatus::Failed | TestStatus::Errored))
+            {
+                let _ = writeln!(out, "{}", indent(&truncate_lines(message, 12), "           "));
+            }
+        }
+    }
+    if r.implemented_by.is_empty() {
+        let _ = writeln!(out, "\nimplemented by: none");
+    } else {
+        let _ = writeln!(out, "\nimplemented by:");
+        for i in &r.implemented_by {
+            let _ = writeln!(out, "  {}  {}:{}", i.item, i.file, i.line);
+        }
+    }
+    let related: Vec<&DiagnosticEntry> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains(&format!("`{}`", r.id)))
+        .collect();
+    if !related.is_empty() {
+        let _ = writeln!(out, "\ndiagnostics:");
+        for d in related {
+            let _ = writeln!(out, "  {}", diagnostic_line(d, paint));
+        }
+    }
+    out
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(|l| format!("{prefix}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn truncate_lines(text: &str, max: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= max {
+        return text.trim_end().to_string();
+    }
+    format!("{}\n… ({} more lines)", lines[..max].join("\n"), lines.len() - max)
+}
