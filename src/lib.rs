@@ -1,12 +1,16 @@
 //! reqtrail: requirements traceability for Rust projects with Markdown specs.
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
-//! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `report::*`.
+//! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `gate` and `report::*`.
+//! `cli` only wires them together.
 
+pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod evaluate;
 pub mod evidence;
 pub mod gate;
+pub mod graph;
 pub mod model;
 pub mod report;
 pub mod source;

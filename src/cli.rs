@@ -1,0 +1,378 @@
+//! The command line (PRODUCT.md section 7): parses arguments with clap, wires the pipeline
+//! stages together, writes the outputs and maps the outcome to an exit code
+//! (0 gate passed, 1 gate failed, 2 reqtrail could not do its job).
+//!
+//! Nothing here analyses anything; each stage is a function in its own module.
+
+use crate::config::Config;
+use crate::discover::{self, Selection};
+use crate::evaluate::{self, RunInfo};
+use crate::gate::{self, GateOptions};
+use crate::model::{SourceFile, SpecFile, TestResult};
+use crate::report::{self, human::Paint, Report};
+use crate::{evidence, graph, source, spec};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reqtrail",
+    version,
+    about = "Requirements traceability for Rust: which specified behaviour has no passing test?",
+    after_help = "Exit codes: 0 the gate passed, 1 the gate failed, 2 reqtrail could not do its job.\nDocs: docs/guide.md"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyze, print the summary and diagnostics, apply the gate.
+    Check(CheckArgs),
+    /// One requirement's whole trail: text, parents, children, tests, results, and why.
+    Show(ShowArgs),
+}
+
+/// Options that decide what is analysed; shared by `check` and `show`.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The project's root directory.
+    #[arg(default_value = ".")]
+    pub root: PathBuf,
+    /// Config file (default: ROOT/reqtrail.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Requirement documents to read (glob relative to ROOT, repeatable; default **/*.md).
+    #[arg(long = "spec", value_name = "GLOB")]
+    pub spec: Vec<String>,
+    /// Rust sources to scan (glob relative to ROOT, repeatable; default **/*.rs).
+    #[arg(long = "src", value_name = "GLOB")]
+    pub src: Vec<String>,
+    /// Test results: JUnit XML (cargo-nextest) or libtest JSON lines (repeatable).
+    #[arg(long = "results", value_name = "FILE")]
+    pub results: Vec<PathBuf>,
+    /// When to use colour on the terminal.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the self-contained HTML traceability matrix.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the JSON report (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write one CSV row per requirement-test link.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// What to print on the terminal.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail when coverage is under PCT percent (then gaps alone do not fail the gate).
+    #[arg(long, value_name = "PCT")]
+    pub fail_under: Option<f64>,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Vec<Deny>,
+    /// Link file:line in the HTML, e.g. `https://example.org/blob/{commit}/{path}#L{line}`.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub source_link: Option<String>,
+    /// Print only the diagnostics and the verdict.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// The requirement id.
+    pub id: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+/// Runs the command; `Ok(code)` is 0 or 1, an `Err` means exit code 2.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Show(args) => show(args),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<i32> {
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let (report, _config) = analyze(&args.input, deny_warnings)?;
+    let verdict = gate::judge(
+        &report,
+        &GateOptions {
+            fail_under: args.fail_under,
+        },
+    );
+
+    let json_to_stdout = args.json.as_deref() == Some(Path::new("-")) || args.format == Format::Json;
+    if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
+        write_output(path, report::json::render(&report).as_bytes())?;
+    }
+    let summary = report::human::render(
+        &report,
+        &verdict,
+        paint_for(args.input.color, !json_to_stdout),
+        args.quiet,
+    );
+    if json_to_stdout {
+        print_stdout(&report::json::render(&report))?;
+        eprint!("{summary}");
+    } else {
+        print_stdout(&summary)?;
+    }
+    Ok(if verdict.passed { 0 } else { 1 })
+}
+
+fn show(args: ShowArgs) -> Result<i32> {
+    let (report, _config) = analyze(&args.input, false)?;
+    let Some(requirement) = report.requirements.iter().find(|r| r.id == args.id) else {
+        let suggestion = graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
+            .suggest(&args.id)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        bail!("no requirement `{}` is defined{suggestion}", args.id);
+    };
+    print_stdout(&report::human::render_show(
+        &report,
+        requirement,
+        paint_for(args.input.color, true),
+    ))?;
+    Ok(0)
+}
+
+fn paint_for(choice: ColorChoice, to_stdout: bool) -> Paint {
+    let enabled = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && if to_stdout {
+                    std::io::stdout().is_terminal()
+                } else {
+                    std::io::stderr().is_terminal()
+                }
+        }
+    };
+    Paint { enabled }
+}
+
+fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`reqtrail check | head`) is the reader's choice, not our failure.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+/// Loads the config, runs every analysis stage and returns the report.
+pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config)> {
+    let root = input.root.as_path();
+    if !root.is_dir() {
+        bail!(
+            "{} is not a directory: give the project's root directory",
+            root.display()
+        );
+    }
+    let config = load_config(root, input.config.as_deref())?;
+    let max_bytes = config
+        .max_file_bytes
+        .unwrap_or(crate::config::DEFAULT_MAX_FILE_BYTES);
+    let selection = Selection::new(&config, &input.spec, &input.src);
+    let inputs = discover::discover(root, &selection)?;
+
+    let results = read_results(&input.results)?;
+
+    let spec_options = config.spec_options();
+    let mut read_diagnostics = inputs.diagnostics.clone();
+    let specs: Vec<(SpecFile, Option<crate::model::Diagnostic>)> = inputs
+        .specs
+        .par_iter()
+        .map(|file| {
+            let read = discover::read_text(file, max_bytes);
+            (spec::parse_spec(&file.rel, &read.text, &spec_options), read.diagnostic)
+        })
+        .collect();
+    let mut source_options = config.source_options();
+    for (spec, _) in &specs {
+        source_options.prefixes.extend(spec.marker_prefixes.iter().cloned());
+    }
+    source_options.prefixes.sort();
+    source_options.prefixes.dedup();
+    let sources: Vec<(SourceFile, Option<crate::model::Diagnostic>)> = inputs
+        .sources
+        .par_iter()
+        .map(|(file, unit)| {
+            let read = discover::read_text(file, max_bytes);
+            (
+                source::scan_source(&file.rel, &read.text, unit, &source_options),
+                read.diagnostic,
+            )
+        })
+        .collect();
+    let specs: Vec<SpecFile> = specs
+        .into_iter()
+        .map(|(spec, diagnostic)| {
+            read_diagnostics.extend(diagnostic);
+            spec
+        })
+        .collect();
+    let sources: Vec<SourceFile> = sources
+        .into_iter()
+        .map(|(source, diagnostic)| {
+            read_diagnostics.extend(diagnostic);
+            source
+        })
+        .collect();
+
+    let mut model = graph::build(specs, sources, results, &config);
+    model.diagnostics.extend(read_diagnostics);
+    let run = RunInfo {
+        project: config.project.clone().unwrap_or_else(|| project_name(root)),
+        root: root_display(root),
+        commit: git_commit(root),
+        generated_at: generated_at()?,
+        deny_warnings,
+    };
+    Ok((evaluate::evaluate(model, &run), config))
+}
+
+fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+    match explicit {
+        Some(path) => Config::load(path),
+        None => {
+            let default = root.join("reqtrail.toml");
+            if default.is_file() {
+                Config::load(&default)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
+fn read_results(paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut all = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read results file {}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let display = path.to_string_lossy().replace('\\', "/");
+        let results = evidence::parse_results(&display, &text)
+            .map_err(|e| anyhow::anyhow!("bad results file: {e}"))?;
+        all.extend(results);
+    }
+    Ok(Some(all))
+}
+
+/// The root package's name, else the root directory's name.
+fn project_name(root: &Path) -> String {
+    let package = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
+    if let Some(name) = package {
+        return name;
+    }
+    root.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "project".to_string())
+}
+
+fn root_display(root: &Path) -> String {
+    let shown = root.to_string_lossy().replace('\\', "/");
+    let trimmed = shown.trim_end_matches('/');
+    if trimmed.is_empty() {
+        ".".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The commit checked out at `root`, if it is in a git repository and git is installed.
+pub fn git_commit(root: &Path) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    (!commit.is_empty()).then_some(commit)
+}
+
+/// RFC 3339 time of the run, taken from `SOURCE_DATE_EPOCH` when set (reproducible builds).
+fn generated_at() -> Result<String> {
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => {
+            let seconds: i64 = value.trim().parse().with_context(|| {
+                format!("SOURCE_DATE_EPOCH={value} is not a number of seconds")
+            })?;
+            time::OffsetDateTime::from_unix_timestamp(seconds)
+                .with_context(|| format!("SOURCE_DATE_EPOCH={value} is out of range"))?
+        }
+        Err(_) => time::OffsetDateTime::now_utc(),
+    };
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    Ok(now.format(&time::format_description::well_known::Rfc3339)?)
+}
+
+/// Writes a whole output file atomically: a temporary file beside it, then a rename, so an
+/// interrupted run never leaves half a report where a good one was.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file path", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.reqtrail-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
+}

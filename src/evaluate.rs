@@ -1,0 +1,498 @@
+//! Evaluation: the linked [`Model`] in, the [`Report`] out. Decides each requirement's status
+//! and the reason for it (PRODUCT.md section 6), adds the diagnostics that need statuses
+//! (`ignored-only`, `no-requirements`), and computes coverage per document, area and overall.
+//!
+//! Statuses are computed children first over the parent -> child graph (cycle edges dropped,
+//! so a `cycle` error never turns into an endless walk), in time linear in requirements + links.
+
+use crate::graph::Model;
+use crate::model::{Code, Diagnostic, Lifecycle, Requirement, Severity, Status, TestStatus};
+use crate::report::{
+    Coverage, DiagnosticEntry, Implementation, Report, RequirementEntry, Summary, TestEntry, Tool,
+    Verification, SCHEMA,
+};
+use std::collections::BTreeMap;
+
+/// What is known about the run itself, beyond the model.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    pub project: String,
+    pub root: String,
+    pub commit: Option<String>,
+    pub generated_at: String,
+    /// `--deny warnings`: warnings are reported as errors.
+    pub deny_warnings: bool,
+}
+
+/// The verdict on one requirement before it is written into the report.
+#[derive(Debug, Clone)]
+struct Verdict {
+    status: Status,
+    reason: String,
+    /// It or a descendant has a failing test; carried upwards.
+    failing_test: Option<String>,
+    /// At least one passing (or, without results, present) non-stale test in its subtree.
+    has_evidence: bool,
+}
+
+pub fn evaluate(model: Model, run: &RunInfo) -> Report {
+    let mut diagnostics = model.diagnostics.clone();
+    let verdicts = verdicts(&model, &mut diagnostics);
+    if model.requirements.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            Code::NoRequirements,
+            "the requirement documents define no requirement: check --spec, or pin the style and prefixes in reqtrail.toml (see docs/guide.md)",
+            None,
+        ));
+    }
+
+    let requirements: Vec<RequirementEntry> = model
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(i, r)| requirement_entry(&model, i, r, &verdicts[i]))
+        .collect();
+    let tests = test_entries(&model);
+    let diagnostics = diagnostic_entries(diagnostics, run.deny_warnings);
+
+    let counted: Vec<&RequirementEntry> = requirements
+        .iter()
+        .filter(|r| r.lifecycle.is_counted())
+        .collect();
+    let overall = coverage("overall", &counted, requirements.len());
+    let summary = Summary {
+        requirements: requirements.len(),
+        active: overall.active,
+        verified: overall.verified,
+        partial: overall.partial,
+        failing: overall.failing,
+        unverified: overall.unverified,
+        waived: overall.waived,
+        coverage_percent: overall.coverage_percent,
+        errors: diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+        warnings: diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+    };
+    let documents = grouped(&requirements, |r| r.file.clone());
+    let areas = grouped(&requirements, |r| r.area.clone());
+
+    Report {
+        schema: SCHEMA.to_string(),
+        tool: Tool {
+            name: "reqtrail".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        project: run.project.clone(),
+        root: run.root.clone(),
+        commit: run.commit.clone(),
+        generated_at: run.generated_at.clone(),
+        results_given: model.results_given,
+        summary,
+        documents,
+        areas,
+        requirements,
+        tests,
+        diagnostics,
+    }
+}
+
+/// Children before parents: a topological order of the graph without its cycle edges.
+fn bottom_up_order(model: &Model) -> Vec<usize> {
+    let n = model.requirements.len();
+    let mut pending_children = vec![0usize; n];
+    for parent in 0..n {
+        pending_children[parent] = model
+            .children_of(parent)
+            .filter(|&c| !is_cycle_edge(model, parent, c))
+            .count();
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&i| pending_children[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop() {
+        order.push(i);
+        for parent in model.parents_of(i) {
+            if is_cycle_edge(model, parent, i) {
+                continue;
+            }
+            pending_children[parent] -= 1;
+            if pending_children[parent] == 0 {
+                ready.push(parent);
+            }
+        }
+    }
+    order
+}
+
+fn is_cycle_edge(model: &Model, parent: usize, child: usize) -> bool {
+    model.in_cycle.contains(&parent) && model.in_cycle.contains(&child)
+}
+
+fn verdicts(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Vec<Verdict> {
+    let n = model.requirements.len();
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; n];
+    for i in bottom_up_order(model) {
+        let children: Vec<(usize, &Verdict)> = model
+            .children_of(i)
+            .filter(|&c| !is_cycle_edge(model, i, c))
+            .filter_map(|c| verdicts[c].as_ref().map(|v| (c, v)))
+            .collect();
+        let verdict = judge(model, i, &children, diagnostics);
+        verdicts[i] = Some(verdict);
+    }
+    verdicts
+        .into_iter()
+        .map(|v| {
+            v.unwrap_or(Verdict {
+                status: Status::Unverified,
+                reason: "not evaluated".to_string(),
+                failing_test: None,
+                has_evidence: false,
+            })
+        })
+        .collect()
+}
+
+fn judge(
+    model: &Model,
+    i: usize,
+    children: &[(usize, &Verdict)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Verdict {
+    let requirement = &model.requirements[i];
+    let links = &model.verified_by[i];
+    let current: Vec<_> = links.iter().filter(|l| !l.stale).collect();
+    let test = |l: &&crate::graph::VerifyLink| &model.tests[l.test];
+
+    let own_failure = current
+        .iter()
+        .map(test)
+        .find(|t| matches!(t.status, TestStatus::Failed | TestStatus::Errored))
+        .map(|t| format!("test `{}` {}", t.test.name, t.status.as_str()));
+    let active_children: Vec<&(usize, &Verdict)> = children
+        .iter()
+        .filter(|(c, _)| model.requirements[*c].lifecycle.is_counted())
+        .collect();
+    let child_failure = active_children.iter().find_map(|(c, v)| {
+        v.failing_test
+            .as_ref()
+            .map(|why| format!("child `{}` is failing ({why})", model.requirements[*c].id))
+    });
+    let failing_test = own_failure.clone().or(child_failure);
+
+    let counts_as_evidence = |status: TestStatus, ignored: bool| {
+        if model.results_given {
+            status == TestStatus::Passed
+        } else {
+            !ignored
+        }
+    };
+    let own_evidence = current
+        .iter()
+        .map(test)
+        .filter(|t| counts_as_evidence(t.status, t.test.ignored))
+        .count();
+
+    if !current.is_empty() && current.iter().map(test).all(|t| t.test.ignored) {
+        let names: Vec<&str> = current.iter().map(|l| test(l).test.name.as_str()).collect();
+        diagnostics.push(Diagnostic::new(
+            Code::IgnoredOnly,
+            format!(
+                "every test of `{}` is #[ignore]: {}",
+                requirement.id,
+                names.join(", ")
+            ),
+            Some(requirement.location.clone()),
+        ));
+    }
+
+    let unfinished_children: Vec<&str> = active_children
+        .iter()
+        .filter(|(_, v)| !matches!(v.status, Status::Verified | Status::Waived))
+        .map(|(c, _)| model.requirements[*c].id.as_str())
+        .collect();
+    let child_evidence = active_children.iter().any(|(_, v)| v.has_evidence);
+    // A requirement with tests of its own needs one of them to count; one without (a pure
+    // grouping of children) is carried by its children's evidence.
+    let own_ok = current.is_empty() || own_evidence > 0;
+    let has_evidence = own_evidence > 0 || (current.is_empty() && child_evidence);
+    let waiver = waiver_of(model, i);
+
+    let (status, reason) = if let Some(why) = &failing_test {
+        (Status::Failing, why.clone())
+    } else if let Some(reason) = waiver {
+        (Status::Waived, format!("waived: {reason}"))
+    } else if has_evidence && unfinished_children.is_empty() {
+        (Status::Verified, verified_reason(model, own_evidence, active_children.len()))
+    } else if has_evidence {
+        (
+            Status::Partial,
+            format!("children not verified: {}", unfinished_children.join(", ")),
+        )
+    } else if !own_ok && child_evidence {
+        (
+            Status::Partial,
+            format!(
+                "children verified, but its own tests did not pass: {}",
+                unverified_reason(model, i)
+            ),
+        )
+    } else {
+        (Status::Unverified, unverified_reason(model, i))
+    };
+    Verdict {
+        status,
+        reason,
+        failing_test,
+        has_evidence,
+    }
+}
+
+fn waiver_of(model: &Model, i: usize) -> Option<&str> {
+    match (&model.requirements[i].waived, &model.config_waivers[i]) {
+        (Some(reason), _) if !reason.trim().is_empty() => Some(reason.as_str()),
+        (_, Some(reason)) if !reason.trim().is_empty() => Some(reason.as_str()),
+        _ => None,
+    }
+}
+
+fn verified_reason(model: &Model, own: usize, children: usize) -> String {
+    let tests = match (own, model.results_given) {
+        (0, _) => String::new(),
+        (1, true) => "1 passing test".to_string(),
+        (n, true) => format!("{n} passing tests"),
+        (1, false) => "1 test (no results given)".to_string(),
+        (n, false) => format!("{n} tests (no results given)"),
+    };
+    match (tests.is_empty(), children) {
+        (true, _) => format!("all {children} active children verified"),
+        (false, 0) => format!("verified by {tests}"),
+        (false, _) => format!("verified by {tests}; all {children} active children verified"),
+    }
+}
+
+fn unverified_reason(model: &Model, i: usize) -> String {
+    let links = &model.verified_by[i];
+    if links.is_empty() {
+        return "no verifying test".to_string();
+    }
+    let current: Vec<_> = links.iter().filter(|l| !l.stale).collect();
+    if current.is_empty() {
+        return format!(
+            "only stale references: the tests name an older revision than {}",
+            model.requirements[i].revision
+        );
+    }
+    let statuses: Vec<(TestStatus, bool)> = current
+        .iter()
+        .map(|l| {
+            let t = &model.tests[l.test];
+            (t.status, t.test.ignored)
+        })
+        .collect();
+    if statuses.iter().all(|(_, ignored)| *ignored) && !model.results_given {
+        return "every verifying test is #[ignore]".to_string();
+    }
+    if statuses.iter().all(|(s, _)| *s == TestStatus::Skipped) {
+        return "every verifying test was skipped".to_string();
+    }
+    if statuses.iter().all(|(s, _)| *s == TestStatus::NotRun) {
+        return "no verifying test was run (not in the results)".to_string();
+    }
+    "verifying tests were skipped or not run".to_string()
+}
+
+fn requirement_entry(model: &Model, i: usize, r: &Requirement, verdict: &Verdict) -> RequirementEntry {
+    let mut parents: Vec<String> = model
+        .parents_of(i)
+        .map(|p| model.requirements[p].id.clone())
+        .collect();
+    parents.sort();
+    let mut children: Vec<String> = model
+        .children_of(i)
+        .map(|c| model.requirements[c].id.clone())
+        .collect();
+    children.sort();
+    let mut verified_by: Vec<Verification> = model.verified_by[i]
+        .iter()
+        .map(|link| {
+            let t = &model.tests[link.test];
+            Verification {
+                test: t.test.name.clone(),
+                binary: t.test.binary.clone(),
+                file: t.file.clone(),
+                line: t.test.line,
+                ref_line: link.ref_line,
+                result: t.status,
+                stale: link.stale,
+                ignored: t.test.ignored,
+            }
+        })
+        .collect();
+    verified_by.sort_by(|a, b| (&a.binary, &a.test, a.line).cmp(&(&b.binary, &b.test, b.line)));
+    let implemented_by = model.implemented_by[i]
+        .iter()
+        .map(|l| Implementation {
+            item: l.item.clone(),
+            file: l.location.file.clone(),
+            line: l.location.line,
+        })
+        .collect();
+    let waived = waiver_of(model, i)
+        .map(str::to_string)
+        .or_else(|| r.waived.clone());
+    let mut fields = r.fields.clone();
+    if let Some(priority) = &r.priority {
+        fields.insert("Priority".to_string(), priority.clone());
+    }
+    if let Some(verification) = &r.verification {
+        fields.insert("Verification".to_string(), verification.clone());
+    }
+    if !r.needs.is_empty() {
+        fields.insert("Needs".to_string(), r.needs.join(", "));
+    }
+    RequirementEntry {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        text: r.text.clone(),
+        file: r.location.file.clone(),
+        line: r.location.line,
+        revision: r.revision,
+        lifecycle: r.lifecycle,
+        status: verdict.status,
+        reason: if r.lifecycle.is_counted() {
+            verdict.reason.clone()
+        } else {
+            format!("{} (not counted): {}", r.lifecycle.as_str(), verdict.reason)
+        },
+        style: r.style.as_str().to_string(),
+        area: area_of(&r.id),
+        tags: r.tags.clone(),
+        waived,
+        parents,
+        children,
+        fields,
+        verified_by,
+        implemented_by,
+    }
+}
+
+/// The first id segment: `auth` of `auth.login`, `REQ` of `REQ-012`, `dsn` of `dsn~storage`.
+pub fn area_of(id: &str) -> String {
+    id.split(['.', '-', '_', '~', ':', '/'])
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(id)
+        .to_string()
+}
+
+fn test_entries(model: &Model) -> Vec<TestEntry> {
+    let mut claims: Vec<Vec<String>> = vec![Vec::new(); model.tests.len()];
+    for (i, links) in model.verified_by.iter().enumerate() {
+        for link in links {
+            claims[link.test].push(model.requirements[i].id.clone());
+        }
+    }
+    let mut entries: Vec<TestEntry> = model
+        .tests
+        .iter()
+        .zip(claims)
+        .map(|(t, mut requirements)| {
+            requirements.sort();
+            requirements.dedup();
+            TestEntry {
+                test: t.test.name.clone(),
+                binary: t.test.binary.clone(),
+                file: t.file.clone(),
+                line: t.test.line,
+                ignored: t.test.ignored,
+                should_panic: t.test.should_panic,
+                cfg: t.test.cfg.clone(),
+                result: t.status,
+                message: t.message.clone(),
+                requirements,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        (&a.binary, &a.test, &a.file, a.line).cmp(&(&b.binary, &b.test, &b.file, b.line))
+    });
+    entries
+}
+
+fn diagnostic_entries(diagnostics: Vec<Diagnostic>, deny_warnings: bool) -> Vec<DiagnosticEntry> {
+    let mut entries: Vec<DiagnosticEntry> = diagnostics
+        .into_iter()
+        .map(|d| DiagnosticEntry {
+            code: d.code,
+            severity: if deny_warnings {
+                Severity::Error
+            } else {
+                d.severity
+            },
+            file: d.location.as_ref().map(|l| l.file.clone()),
+            line: d.location.as_ref().map(|l| l.line),
+            message: d.message,
+            suggestion: d.suggestion,
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        (&a.file, a.line, a.code, &a.message).cmp(&(&b.file, b.line, b.code, &b.message))
+    });
+    entries.dedup();
+    entries
+}
+
+fn percent(verified: usize, denominator: usize) -> f64 {
+    if denominator == 0 {
+        return 100.0;
+    }
+    (verified as f64 * 1000.0 / denominator as f64).round() / 10.0
+}
+
+fn coverage(name: &str, counted: &[&RequirementEntry], all: usize) -> Coverage {
+    let count = |status: Status| counted.iter().filter(|r| r.status == status).count();
+    let waived = count(Status::Waived);
+    let verified = count(Status::Verified);
+    Coverage {
+        name: name.to_string(),
+        requirements: all,
+        active: counted.len(),
+        verified,
+        partial: count(Status::Partial),
+        failing: count(Status::Failing),
+        unverified: count(Status::Unverified),
+        waived,
+        coverage_percent: percent(verified, counted.len() - waived),
+    }
+}
+
+fn grouped(
+    requirements: &[RequirementEntry],
+    key: impl Fn(&RequirementEntry) -> String,
+) -> Vec<Coverage> {
+    let mut groups: BTreeMap<String, Vec<&RequirementEntry>> = BTreeMap::new();
+    for r in requirements {
+        groups.entry(key(r)).or_default().push(r);
+    }
+    groups
+        .into_iter()
+        .map(|(name, members)| {
+            let counted: Vec<&RequirementEntry> = members
+                .iter()
+                .copied()
+                .filter(|r| r.lifecycle.is_counted())
+                .collect();
+            coverage(&name, &counted, members.len())
+        })
+        .collect()
+}
+
+/// Whether a lifecycle is shown greyed (kept here so every renderer agrees).
+pub fn is_greyed(lifecycle: Lifecycle) -> bool {
+    !lifecycle.is_counted()
+}

@@ -1,0 +1,439 @@
+//! Linking: parsed documents, scanned sources and test results become one graph of
+//! requirements (petgraph, parent -> child edges) with the tests and code that claim them.
+//!
+//! This stage resolves names: duplicate ids, references to unknown ids (with a did-you-mean),
+//! stale revisions, unknown parents, cycles, results that name no test. It decides nothing about
+//! statuses; `evaluate` does that from the [`Model`] built here.
+
+use crate::config::Config;
+use crate::evidence;
+use crate::model::{
+    Code, Diagnostic, Location, RefKind, Requirement, SourceFile, SpecFile, TestFn, TestResult,
+    TestStatus,
+};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeSet, HashMap};
+
+/// A test with where it is and what its results say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestNode {
+    pub test: TestFn,
+    pub file: String,
+    pub status: TestStatus,
+    pub message: Option<String>,
+}
+
+/// A link from a requirement to a test that claims to verify it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyLink {
+    /// Index into [`Model::tests`].
+    pub test: usize,
+    pub ref_line: u32,
+    /// The reference named an older revision than the spec.
+    pub stale: bool,
+}
+
+/// A link from a requirement to code that claims to implement it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImplLink {
+    pub item: String,
+    pub location: Location,
+}
+
+/// Everything linked. Requirement `i` is node `i` of `graph`.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Unique by id (the first definition wins; later ones are `duplicate-id` errors), in file
+    /// then line order.
+    pub requirements: Vec<Requirement>,
+    pub index: HashMap<String, usize>,
+    /// Edges parent -> child (from the child's `Covers:`/`Parents:`/`Refines:`).
+    pub graph: DiGraph<usize, ()>,
+    pub tests: Vec<TestNode>,
+    /// Per requirement.
+    pub verified_by: Vec<Vec<VerifyLink>>,
+    /// Per requirement.
+    pub implemented_by: Vec<Vec<ImplLink>>,
+    /// Per requirement: a waiver reason from the config (documents' waivers are on the requirement).
+    pub config_waivers: Vec<Option<String>>,
+    /// Requirement indices that take part in a `Covers` cycle.
+    pub in_cycle: BTreeSet<usize>,
+    pub results_given: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Model {
+    pub fn node(&self, requirement: usize) -> NodeIndex {
+        NodeIndex::new(requirement)
+    }
+
+    pub fn parents_of(&self, requirement: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph
+            .neighbors_directed(self.node(requirement), petgraph::Direction::Incoming)
+            .map(|n| n.index())
+    }
+
+    pub fn children_of(&self, requirement: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph
+            .neighbors_directed(self.node(requirement), petgraph::Direction::Outgoing)
+            .map(|n| n.index())
+    }
+}
+
+/// Builds the model. `results` is `None` when no `--results` were given.
+pub fn build(
+    specs: Vec<SpecFile>,
+    sources: Vec<SourceFile>,
+    results: Option<Vec<TestResult>>,
+    config: &Config,
+) -> Model {
+    let mut model = Model::default();
+    collect_requirements(&mut model, specs);
+    link_parents(&mut model);
+    find_cycles(&mut model);
+    apply_config_waivers(&mut model, config);
+    check_waiver_reasons(&mut model);
+    let references = collect_tests(&mut model, sources);
+    attach_results(&mut model, results);
+    link_references(&mut model, references);
+    model
+}
+
+fn collect_requirements(model: &mut Model, specs: Vec<SpecFile>) {
+    let mut all = Vec::new();
+    for spec in specs {
+        model.diagnostics.extend(spec.diagnostics);
+        all.extend(spec.requirements);
+    }
+    all.sort_by(|a, b| a.location.cmp(&b.location));
+    for requirement in all {
+        if let Some(&first) = model.index.get(&requirement.id) {
+            // Within-file duplicates are reported by the spec parser already.
+            let first_location = &model.requirements[first].location;
+            if first_location.file != requirement.location.file {
+                model.diagnostics.push(Diagnostic::new(
+                    Code::DuplicateId,
+                    format!(
+                        "requirement `{}` is defined twice: first at {}, again here",
+                        requirement.id, first_location
+                    ),
+                    Some(requirement.location.clone()),
+                ));
+            }
+            continue;
+        }
+        let i = model.requirements.len();
+        model.index.insert(requirement.id.clone(), i);
+        model.requirements.push(requirement);
+        model.graph.add_node(i);
+    }
+    let n = model.requirements.len();
+    model.verified_by = vec![Vec::new(); n];
+    model.implemented_by = vec![Vec::new(); n];
+    model.config_waivers = vec![None; n];
+}
+
+fn link_parents(model: &mut Model) {
+    let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
+    let mut edges = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (child, requirement) in model.requirements.iter().enumerate() {
+        for (parent_id, line) in &requirement.parents {
+            match model.index.get(parent_id) {
+                Some(&parent) => edges.push((parent, child)),
+                None => diagnostics.push(
+                    Diagnostic::at(
+                        Code::UnknownParent,
+                        format!(
+                            "`{}` names parent `{parent_id}`, which no document defines",
+                            requirement.id
+                        ),
+                        &requirement.location.file,
+                        *line,
+                    )
+                    .with_suggestion(suggester.suggest(parent_id)),
+                ),
+            }
+        }
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    for (parent, child) in edges {
+        model
+            .graph
+            .add_edge(NodeIndex::new(parent), NodeIndex::new(child), ());
+    }
+    model.diagnostics.extend(diagnostics);
+}
+
+fn find_cycles(model: &mut Model) {
+    for component in petgraph::algo::tarjan_scc(&model.graph) {
+        let self_loop = component.len() == 1
+            && model
+                .graph
+                .contains_edge(component[0], component[0]);
+        if component.len() < 2 && !self_loop {
+            continue;
+        }
+        let mut members: Vec<usize> = component.iter().map(|n| n.index()).collect();
+        members.sort_unstable();
+        let ids: Vec<&str> = members
+            .iter()
+            .map(|&i| model.requirements[i].id.as_str())
+            .collect();
+        let first = &model.requirements[members[0]];
+        model.diagnostics.push(Diagnostic::new(
+            Code::Cycle,
+            format!("requirements cover each other in a cycle: {}", ids.join(" -> ")),
+            Some(first.location.clone()),
+        ));
+        model.in_cycle.extend(members);
+    }
+}
+
+fn apply_config_waivers(model: &mut Model, config: &Config) {
+    for (id, reason) in &config.waivers {
+        match model.index.get(id) {
+            Some(&i) => model.config_waivers[i] = Some(reason.clone()),
+            None => model.diagnostics.push(Diagnostic::new(
+                Code::UnknownReference,
+                format!("reqtrail.toml waives `{id}`, which no document defines"),
+                Some(Location::new("reqtrail.toml", 1)),
+            )),
+        }
+    }
+}
+
+fn check_waiver_reasons(model: &mut Model) {
+    for (i, requirement) in model.requirements.iter().enumerate() {
+        let document = requirement.waived.as_deref().map(str::trim);
+        let config = model.config_waivers[i].as_deref().map(str::trim);
+        if document == Some("") || config == Some("") {
+            let location = if document == Some("") {
+                requirement.location.clone()
+            } else {
+                Location::new("reqtrail.toml", 1)
+            };
+            model.diagnostics.push(Diagnostic::new(
+                Code::WaiverWithoutReason,
+                format!(
+                    "`{}` is waived without a reason: say why after `Waived:`, or remove the waiver",
+                    requirement.id
+                ),
+                Some(location),
+            ));
+        }
+    }
+}
+
+/// A reference with the indices (into `Model::tests`) of the tests it belongs to.
+struct PendingReference {
+    file: String,
+    reference: crate::model::Reference,
+    tests: Vec<usize>,
+}
+
+fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingReference> {
+    let mut references = Vec::new();
+    for source in sources {
+        model.diagnostics.extend(source.diagnostics);
+        let offset = model.tests.len();
+        for test in source.tests {
+            model.tests.push(TestNode {
+                test,
+                file: source.file.clone(),
+                status: TestStatus::Unknown,
+                message: None,
+            });
+        }
+        for reference in source.references {
+            let tests = reference.tests.iter().map(|t| t + offset).collect();
+            references.push(PendingReference {
+                file: source.file.clone(),
+                reference,
+                tests,
+            });
+        }
+    }
+    references
+}
+
+fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
+    let Some(results) = results else {
+        return;
+    };
+    model.results_given = true;
+    let keys: Vec<(String, String)> = model
+        .tests
+        .iter()
+        .map(|t| (t.test.binary.clone(), t.test.name.clone()))
+        .collect();
+    let joined = evidence::join(&keys, &results);
+    for (test, outcome) in model.tests.iter_mut().zip(joined.per_test) {
+        match outcome {
+            Some((status, message)) => {
+                test.status = status;
+                test.message = message;
+            }
+            None => test.status = TestStatus::NotRun,
+        }
+    }
+    for i in joined.unmatched {
+        let result = &results[i];
+        let name = match &result.binary {
+            Some(binary) => format!("{binary} {}", result.name),
+            None => result.name.clone(),
+        };
+        model.diagnostics.push(Diagnostic::new(
+            Code::UnknownResult,
+            format!("result for `{name}` names no test found in the sources"),
+            Some(result.location.clone()),
+        ));
+    }
+}
+
+fn link_references(model: &mut Model, references: Vec<PendingReference>) {
+    let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
+    for pending in references {
+        let reference = &pending.reference;
+        let Some(&requirement) = model.index.get(&reference.id) else {
+            model.diagnostics.push(
+                Diagnostic::at(
+                    Code::UnknownReference,
+                    format!(
+                        "`{}` names no requirement defined in the documents",
+                        reference.id
+                    ),
+                    &pending.file,
+                    reference.line,
+                )
+                .with_suggestion(suggester.suggest(&reference.id)),
+            );
+            continue;
+        };
+        let spec_revision = model.requirements[requirement].revision;
+        let named = reference.revision.unwrap_or(spec_revision);
+        let stale = named < spec_revision;
+        if stale {
+            model.diagnostics.push(Diagnostic::at(
+                Code::StaleReference,
+                format!(
+                    "`{}` is referenced at revision {named}, but the spec is at revision {spec_revision}: review the test against the new text, then update the reference",
+                    reference.id
+                ),
+                &pending.file,
+                reference.line,
+            ));
+        } else if named > spec_revision {
+            model.diagnostics.push(
+                Diagnostic::at(
+                    Code::UnknownReference,
+                    format!(
+                        "`{}` is referenced at revision {named}, but the spec only reaches revision {spec_revision}",
+                        reference.id
+                    ),
+                    &pending.file,
+                    reference.line,
+                )
+                .with_suggestion(Some(reference.id.clone())),
+            );
+            continue;
+        }
+        match reference.kind {
+            RefKind::Verify => {
+                for &test in &pending.tests {
+                    model.verified_by[requirement].push(VerifyLink {
+                        test,
+                        ref_line: reference.line,
+                        stale,
+                    });
+                }
+            }
+            RefKind::Impl => model.implemented_by[requirement].push(ImplLink {
+                item: reference
+                    .item
+                    .clone()
+                    .unwrap_or_else(|| pending.file.clone()),
+                location: Location::new(&pending.file, reference.line),
+            }),
+            RefKind::Depends | RefKind::Related => {}
+        }
+    }
+    for links in &mut model.verified_by {
+        links.sort_by_key(|l| (l.test, l.ref_line));
+        links.dedup_by_key(|l| l.test);
+    }
+    for links in &mut model.implemented_by {
+        links.sort_by(|a, b| a.location.cmp(&b.location).then(a.item.cmp(&b.item)));
+        links.dedup();
+    }
+}
+
+/// Did-you-mean for unknown ids: the closest known id by edit distance, when it is close.
+///
+/// Ids are bucketed by length so a project with thousands of unknown references does not pay
+/// a full scan each; suggestions are cached per unknown id.
+pub struct Suggester<'a> {
+    by_length: HashMap<usize, Vec<&'a str>>,
+    cache: std::cell::RefCell<HashMap<String, Option<String>>>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(ids: impl Iterator<Item = &'a str>) -> Self {
+        let mut by_length: HashMap<usize, Vec<&'a str>> = HashMap::new();
+        for id in ids {
+            by_length.entry(id.chars().count()).or_default().push(id);
+        }
+        for bucket in by_length.values_mut() {
+            bucket.sort_unstable();
+        }
+        Suggester {
+            by_length,
+            cache: Default::default(),
+        }
+    }
+
+    pub fn suggest(&self, unknown: &str) -> Option<String> {
+        if let Some(hit) = self.cache.borrow().get(unknown) {
+            return hit.clone();
+        }
+        let length = unknown.chars().count();
+        let max_distance = (length / 4).clamp(1, 3);
+        let mut best: Option<(usize, &str)> = None;
+        for len in length.saturating_sub(max_distance)..=length + max_distance {
+            for &candidate in self.by_length.get(&len).into_iter().flatten() {
+                let distance = strsim::levenshtein(unknown, candidate);
+                let better = match best {
+                    None => true,
+                    Some((d, c)) => (distance, candidate) < (d, c),
+                };
+                if distance <= max_distance && better {
+                    best = Some((distance, candidate));
+                }
+            }
+        }
+        let found = best.map(|(_, id)| id.to_string());
+        self.cache
+            .borrow_mut()
+            .insert(unknown.to_string(), found.clone());
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // r[verify model.unknown-reference]
+    #[test]
+    fn suggestion_is_the_closest_id_within_reach() {
+        let ids = ["limiter.refill", "limiter.burst", "api.quota"];
+        let suggester = Suggester::new(ids.into_iter());
+        assert_eq!(
+            suggester.suggest("limiter.refil").as_deref(),
+            Some("limiter.refill")
+        );
+        assert_eq!(suggester.suggest("api.qouta").as_deref(), Some("api.quota"));
+        assert_eq!(suggester.suggest("billing.invoice"), None);
+    }
+}
