@@ -1,0 +1,314 @@
+//! libtest JSON lines: `cargo test -- -Z unstable-options --format json` (with
+//! `RUSTC_BOOTSTRAP=1` on stable) and nextest's `--message-format libtest-json`.
+//!
+//! Each line is one event. `{"type":"test","event":"ok|failed|ignored","name":...}` is a
+//! result; `started` events, `suite` events and other types (benches, cargo's own
+//! `--message-format json` messages) are skipped. A `timeout` event is libtest's "has been
+//! running for over 60 seconds" warning, not a verdict: it becomes a failure only when the run
+//! ended without a final event for that test (the process was killed while it hung).
+//!
+//! Reading rules, chosen so that a captured log with cargo's text mixed in still reads, while
+//! a damaged file never passes silently:
+//! - a line that does not start with `{` (after blanks) is skipped: cargo's `Compiling ...` /
+//!   `Running ...` lines when stderr was captured too;
+//! - a line that starts with `{` must parse as JSON, or the file is an error at that line
+//!   (a line cut off by a killed run is a damaged file, not noise);
+//! - a file with no `test` or `suite` event at all is not libtest output and is an error.
+//!
+//! libtest names carry no binary (`binary: None`); nextest's names do, as
+//! `BINARY_ID$module::test`, and are split on the first `$` (a Rust path has no `$`).
+
+use super::message;
+use crate::model::{Location, Outcome, TestResult};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Parses libtest JSON lines; at least one line starts with `{`.
+pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
+    let mut results = Vec::new();
+    // Tests that reported a timeout warning and no verdict yet: name -> line of the warning.
+    let mut hanging: HashMap<String, u32> = HashMap::new();
+    let mut saw_event = false;
+    for (index, raw) in text.lines().enumerate() {
+        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let trimmed = raw.trim();
+        if !trimmed.starts_with('{') {
+            continue;
+        }
+        let value: Value = serde_json::from_str(trimmed)
+            .map_err(|e| format!("{file}:{line}: not a valid JSON line: {e}"))?;
+        let kind = value.get("type").and_then(Value::as_str);
+        match kind {
+            Some("suite") => {
+                saw_event = true;
+                continue;
+            }
+            Some("test") => saw_event = true,
+            _ => continue,
+        }
+        let Some(name) = value.get("name").and_then(Value::as_str) else {
+            return Err(format!(
+                "{file}:{line}: test event without a \"name\" string"
+            ));
+        };
+        let Some(event) = value.get("event").and_then(Value::as_str) else {
+            return Err(format!(
+                "{file}:{line}: test event without an \"event\" string"
+            ));
+        };
+        let field = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or("");
+        let (outcome, text) = match event {
+            "ok" => (Outcome::Passed, None),
+            // `message` is set when a should_panic test panicked with the wrong message or a
+            // time limit was exceeded; `stdout` holds the panic.
+            "failed" => (
+                Outcome::Failed,
+                message(&format!("{}\n{}", field("message"), field("stdout"))),
+            ),
+            // `#[ignore = "reason"]` arrives as `message`.
+            "ignored" => (Outcome::Skipped, message(field("message"))),
+            "timeout" => {
+                hanging.insert(name.to_string(), line);
+                continue;
+            }
+            // `started`, and whatever later libtest versions add.
+            _ => continue,
+        };
+        hanging.remove(name);
+        results.push(result(file, name, outcome, text, line));
+    }
+    if !saw_event {
+        return Err(format!(
+            "{file}:1: not libtest JSON: no line is a libtest \"test\" or \"suite\" event"
+        ));
+    }
+    let mut hanging: Vec<(String, u32)> = hanging.into_iter().collect();
+    hanging.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    for (name, line) in hanging {
+        let text = Some("timed out: the run ended before the test finished".to_string());
+        results.push(result(file, &name, Outcome::Failed, text, line));
+    }
+    Ok(results)
+}
+
+fn result(file: &str, name: &str, outcome: Outcome, text: Option<String>, line: u32) -> TestResult {
+    let (binary, name) = match name.split_once('$') {
+        Some((binary, name)) => (Some(binary.to_string()), name.to_string()),
+        None => (None, name.to_string()),
+    };
+    TestResult {
+        binary,
+        name,
+        outcome,
+        message: text,
+        location: Location::new(file, line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_results;
+    use crate::model::{Outcome, TestResult};
+
+    fn parse(text: &str) -> Vec<TestResult> {
+        match parse_results("test-results.json", text) {
+            Ok(results) => results,
+            Err(err) => panic!("unexpected error: {err}"),
+        }
+    }
+
+    fn error(text: &str) -> String {
+        match parse_results("test-results.json", text) {
+            Ok(results) => panic!("expected an error, got {results:?}"),
+            Err(err) => err,
+        }
+    }
+
+    fn summary(results: &[TestResult]) -> Vec<(Option<&str>, &str, Outcome, u32)> {
+        results
+            .iter()
+            .map(|r| {
+                (
+                    r.binary.as_deref(),
+                    r.name.as_str(),
+                    r.outcome,
+                    r.location.line,
+                )
+            })
+            .collect()
+    }
+
+    /// `cargo test -- -Z unstable-options --format json` as libtest 1.9x prints it.
+    const LIBTEST: &str = r#"{ "type": "suite", "event": "started", "test_count": 4 }
+{ "type": "test", "event": "started", "name": "tests::below_absolute_zero_panics" }
+{ "type": "test", "event": "started", "name": "tests::body_temperature_round_trips" }
+{ "type": "test", "name": "tests::body_temperature_round_trips", "event": "ok" }
+{ "type": "test", "event": "started", "name": "tests::every_tenth_of_a_degree_round_trips" }
+{ "type": "test", "name": "tests::every_tenth_of_a_degree_round_trips", "event": "ignored", "message": "slow" }
+{ "type": "test", "event": "started", "name": "tests::tiny_negative_value_displays_as_zero" }
+{ "type": "test", "name": "tests::below_absolute_zero_panics", "event": "ok" }
+{ "type": "test", "name": "tests::tiny_negative_value_displays_as_zero", "event": "failed", "stdout": "\nthread 'tests::tiny_negative_value_displays_as_zero' (8407) panicked at src/lib.rs:139:9:\nassertion `left == right` failed\n  left: \"-0.0 °C\"\n right: \"0.0 °C\"\n" }
+{ "type": "suite", "event": "failed", "passed": 2, "failed": 1, "ignored": 1, "measured": 0, "filtered_out": 0, "exec_time": 0.054840287 }
+"#;
+
+    // r[verify evidence.libtest-json]
+    #[test]
+    fn libtest_json_gives_names_outcomes_and_lines() {
+        let results = parse(LIBTEST);
+        assert_eq!(
+            summary(&results),
+            vec![
+                (
+                    None,
+                    "tests::body_temperature_round_trips",
+                    Outcome::Passed,
+                    4
+                ),
+                (
+                    None,
+                    "tests::every_tenth_of_a_degree_round_trips",
+                    Outcome::Skipped,
+                    6
+                ),
+                (
+                    None,
+                    "tests::below_absolute_zero_panics",
+                    Outcome::Passed,
+                    8
+                ),
+                (
+                    None,
+                    "tests::tiny_negative_value_displays_as_zero",
+                    Outcome::Failed,
+                    9
+                ),
+            ]
+        );
+        assert_eq!(results[1].message.as_deref(), Some("slow"));
+        let failure = results[3].message.as_deref().unwrap_or("");
+        assert!(failure.starts_with("thread 'tests::tiny_negative_value_displays_as_zero'"));
+        assert!(failure.contains("left: \"-0.0 °C\""), "{failure}");
+        assert_eq!(results[3].location.file, "test-results.json");
+    }
+
+    // r[verify evidence.libtest-json]
+    #[test]
+    fn nextest_libtest_json_names_split_into_binary_and_test() {
+        let text = r#"{"type":"suite","event":"started","test_count":2}
+{"type":"test","event":"started","name":"thermo::thermo$tests::body_temperature_round_trips"}
+{"type":"test","event":"ok","name":"thermo::thermo$tests::body_temperature_round_trips","exec_time":0.009253951}
+{"type":"test","event":"failed","name":"thermo::thermo$tests::tiny_negative_value_displays_as_zero","exec_time":0.07,"stdout":"thread panicked"}
+{"type":"suite","event":"failed","passed":1,"failed":1,"ignored":0,"measured":0,"filtered_out":0,"exec_time":0.08}
+{"type":"suite","event":"started","test_count":1,"nextest":{"crate":"thermo","test_binary":"api","kind":"test"}}
+{"type":"test","event":"ok","name":"thermo::api$readings_parse_in_every_unit","exec_time":0.004}
+{"type":"suite","event":"ok","passed":1,"failed":0,"ignored":0,"measured":0,"filtered_out":0,"exec_time":0.01}
+"#;
+        assert_eq!(
+            summary(&parse(text)),
+            vec![
+                (
+                    Some("thermo::thermo"),
+                    "tests::body_temperature_round_trips",
+                    Outcome::Passed,
+                    3
+                ),
+                (
+                    Some("thermo::thermo"),
+                    "tests::tiny_negative_value_displays_as_zero",
+                    Outcome::Failed,
+                    4
+                ),
+                (
+                    Some("thermo::api"),
+                    "readings_parse_in_every_unit",
+                    Outcome::Passed,
+                    7
+                ),
+            ]
+        );
+    }
+
+    // r[verify evidence.libtest-json]
+    #[test]
+    fn cargo_text_around_the_json_is_skipped() {
+        let text = "   Compiling thermo v0.1.0 (/src/thermo)\n    Finished `test` profile [unoptimized + debuginfo] target(s) in 1.02s\n     Running unittests src/lib.rs (target/debug/deps/thermo-72d361a214bd82b0)\n{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 1 }\n{ \"type\": \"test\", \"name\": \"tests::a\", \"event\": \"ok\" }\n{\"reason\":\"build-finished\",\"success\":true}\nerror: test failed, to rerun pass `--lib`\n";
+        assert_eq!(
+            summary(&parse(text)),
+            vec![(None, "tests::a", Outcome::Passed, 5)]
+        );
+    }
+
+    // r[verify evidence.libtest-json]
+    #[test]
+    fn a_timeout_warning_is_superseded_by_the_verdict_or_fails_the_test() {
+        let text = r#"{ "type": "test", "event": "started", "name": "slow_ok" }
+{ "type": "test", "event": "started", "name": "hangs" }
+{ "type": "test", "event": "timeout", "name": "hangs" }
+{ "type": "test", "event": "timeout", "name": "slow_ok" }
+{ "type": "test", "name": "slow_ok", "event": "ok" }
+"#;
+        let results = parse(text);
+        assert_eq!(
+            summary(&results),
+            vec![
+                (None, "slow_ok", Outcome::Passed, 5),
+                (None, "hangs", Outcome::Failed, 3)
+            ]
+        );
+        assert_eq!(
+            results[1].message.as_deref(),
+            Some("timed out: the run ended before the test finished")
+        );
+    }
+
+    // r[verify evidence.libtest-json]
+    #[test]
+    fn a_run_with_no_tests_is_empty_not_an_error() {
+        let text = "{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 0 }\n{ \"type\": \"suite\", \"event\": \"ok\", \"passed\": 0, \"failed\": 0, \"ignored\": 0, \"measured\": 0, \"filtered_out\": 0, \"exec_time\": 0.0001 }\n";
+        assert_eq!(parse(text), vec![]);
+    }
+
+    // r[verify evidence.malformed]
+    #[test]
+    fn a_bad_json_line_is_an_error_at_that_line() {
+        let mut cut = LIBTEST.to_string();
+        cut.truncate(LIBTEST.find(", \"event\": \"failed\"").unwrap_or(0));
+        let err = error(&cut);
+        assert!(
+            err.starts_with("test-results.json:9: not a valid JSON line: "),
+            "{err}"
+        );
+        let err = error("Running tests\n{ \"type\": \"test\", \"name\": \"a\", \"event\": \"ok\" }\n{ type: test }\n");
+        assert!(
+            err.starts_with("test-results.json:3: not a valid JSON line: "),
+            "{err}"
+        );
+    }
+
+    // r[verify evidence.malformed]
+    #[test]
+    fn json_that_is_not_libtest_output_is_an_error() {
+        let err = error("{\n  \"name\": \"thermo\",\n  \"version\": \"1.0.0\"\n}\n");
+        assert!(
+            err.starts_with("test-results.json:1: not a valid JSON line: "),
+            "{err}"
+        );
+        let err = error("{\"reason\":\"compiler-artifact\",\"package_id\":\"thermo 0.1.0\"}\n");
+        assert_eq!(
+            err,
+            "test-results.json:1: not libtest JSON: no line is a libtest \"test\" or \"suite\" event"
+        );
+        let err = error(
+            "{\"type\":\"suite\",\"event\":\"started\"}\n{\"type\":\"test\",\"event\":\"ok\"}\n",
+        );
+        assert_eq!(
+            err,
+            "test-results.json:2: test event without a \"name\" string"
+        );
+        let err = error("{\"type\":\"test\",\"name\":\"a\",\"event\":7}\n");
+        assert_eq!(
+            err,
+            "test-results.json:1: test event without an \"event\" string"
+        );
+    }
+}

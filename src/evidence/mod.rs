@@ -1,0 +1,145 @@
+//! Test results as evidence (PRODUCT.md section 5): JUnit XML and libtest JSON lines in,
+//! one [`TestResult`] per reported test out, and the join of those results onto the tests the
+//! Rust scanner found.
+//!
+//! The format is detected from the content, not the file name, because CI systems rename
+//! artifacts freely: a file whose first non-blank character is `<` is JUnit XML, one whose
+//! first non-blank character is `{` (or that has any line starting with `{`) is libtest JSON
+//! lines. Every error is a single line `FILE:LINE: what is wrong`; the CLI prints it and
+//! exits 2, because a results file that cannot be read must never look like "no failures".
+
+mod join;
+mod junit;
+mod libtest;
+
+pub use join::{join, Join};
+
+use crate::model::TestResult;
+
+/// Messages (failure text, captured output) are cut to this many characters: enough for the
+/// panic message and the first frames, while 20,000 failing tests stay a few megabytes.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// Parses one results file; the format is detected from the content.
+/// `file` is the name used in error messages and in each result's location.
+pub fn parse_results(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
+    // A byte-order mark is common in files written by Windows tools; it is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(start) = text.find(|c: char| !c.is_whitespace()) else {
+        return Err(format!(
+            "{file}:1: the results file is empty (expected JUnit XML or libtest JSON lines)"
+        ));
+    };
+    match text[start..].chars().next() {
+        Some('<') => junit::parse(file, text),
+        Some('{') => libtest::parse(file, text),
+        // cargo's own stderr ("Compiling ...", "Running ...") often lands in front of the JSON
+        // when both streams were captured; any line that opens a JSON object makes it JSON lines.
+        _ if text.lines().any(|l| l.trim_start().starts_with('{')) => libtest::parse(file, text),
+        _ => {
+            let line = LineIndex::new(text).line_of(start);
+            let first_line = text[start..].lines().next().unwrap_or("");
+            Err(format!(
+                "{file}:{line}: not a test results file: expected JUnit XML or libtest JSON lines, \
+                 found {:?}",
+                clip_to(first_line, 60)
+            ))
+        }
+    }
+}
+
+/// Maps byte offsets to 1-based line numbers.
+pub(crate) struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        LineIndex {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
+        let line = self.newlines.partition_point(|&nl| nl < offset) + 1;
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
+}
+
+/// A message as results carry it: trimmed, `None` when blank, cut to [`MAX_MESSAGE_CHARS`].
+pub(crate) fn message(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        None
+    } else {
+        Some(clip_to(text, MAX_MESSAGE_CHARS))
+    }
+}
+
+/// The first `max` characters of `text`, with an ellipsis when something was cut.
+fn clip_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // r[verify evidence.malformed]
+    #[test]
+    fn an_empty_or_blank_file_is_an_error_at_line_one() {
+        for text in ["", "   \n\n\t\n", "\u{feff}"] {
+            let err = parse_results("results/empty.xml", text).unwrap_err();
+            assert!(
+                err.starts_with("results/empty.xml:1: the results file is empty"),
+                "{err}"
+            );
+        }
+    }
+
+    // r[verify evidence.malformed]
+    #[test]
+    fn text_in_no_known_format_is_an_error_naming_its_line() {
+        let err = parse_results("out.txt", "\n\nrunning 3 tests\ntest a ... ok\n").unwrap_err();
+        assert_eq!(
+            err,
+            "out.txt:3: not a test results file: expected JUnit XML or libtest JSON lines, \
+             found \"running 3 tests\""
+        );
+        let binary = "\u{7f}ELF\u{2}\u{1}\u{1}\0\0\0\0";
+        let err = parse_results("a.out", binary).unwrap_err();
+        assert!(err.starts_with("a.out:1: not a test results file"), "{err}");
+    }
+
+    // r[verify evidence.libtest-json]
+    #[test]
+    fn format_is_detected_from_content_not_name() {
+        let junit = "\u{feff}\n  <testsuite name=\"app\"><testcase name=\"a\" classname=\"app\"/></testsuite>";
+        let json = "{ \"type\": \"test\", \"name\": \"a\", \"event\": \"ok\" }\n";
+        let from_xml = parse_results("results.json", junit).unwrap();
+        let from_json = parse_results("results.xml", json).unwrap();
+        assert_eq!(from_xml.len(), 1);
+        assert_eq!(from_xml[0].binary.as_deref(), Some("app"));
+        assert_eq!(from_json.len(), 1);
+        assert_eq!(from_json[0].binary, None);
+    }
+
+    // r[verify evidence.junit]
+    #[test]
+    fn messages_are_trimmed_and_clipped_on_a_char_boundary() {
+        assert_eq!(message("  \n "), None);
+        assert_eq!(message("  boom \n").as_deref(), Some("boom"));
+        let long = "é".repeat(MAX_MESSAGE_CHARS + 10);
+        let clipped = message(&long).unwrap();
+        assert_eq!(clipped.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(clipped.ends_with('…'));
+    }
+}
