@@ -195,16 +195,17 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
+    // The last line that holds anything: where the file was cut off.
+    let last_line = lines.line_of(text.trim_end().len());
     if let Some((tag, opened)) = state.open.last() {
-        let line = lines.line_of(text.len());
+        let line = last_line;
         return Err(format!(
             "{file}:{line}: truncated XML: <{tag}> opened at line {opened} is never closed"
         ));
     }
     if !state.saw_root {
         return Err(format!(
-            "{file}:{}: not JUnit XML: no <testsuites> or <testsuite> element",
-            lines.line_of(text.len())
+            "{file}:{last_line}: not JUnit XML: no <testsuites> or <testsuite> element"
         ));
     }
     Ok(state.results)
@@ -612,7 +613,7 @@ test tests::tiny_negative_value_displays_as_zero ... FAILED
         cut.truncate(NEXTEST.find("<testsuite name=\"thermo::api\"").unwrap_or(0));
         assert_eq!(
             error(&cut),
-            "junit.xml:23: truncated XML: <testsuites> opened at line 2 is never closed"
+            "junit.xml:22: truncated XML: <testsuites> opened at line 2 is never closed"
         );
         // Cut inside a tag.
         let inside = &NEXTEST[..NEXTEST.find("classname=\"thermo::api\"").unwrap_or(0)];
@@ -622,7 +623,7 @@ test tests::tiny_negative_value_displays_as_zero ... FAILED
         let in_text = &NEXTEST[..NEXTEST.find("assertion `left").unwrap_or(0)];
         assert_eq!(
             error(in_text),
-            "junit.xml:7: truncated XML: <failure> opened at line 6 is never closed"
+            "junit.xml:6: truncated XML: <failure> opened at line 6 is never closed"
         );
     }
 
@@ -639,7 +640,7 @@ test tests::tiny_negative_value_displays_as_zero ... FAILED
         let err = error("<?xml version=\"1.0\"?>\n");
         assert_eq!(
             err,
-            "junit.xml:2: not JUnit XML: no <testsuites> or <testsuite> element"
+            "junit.xml:1: not JUnit XML: no <testsuites> or <testsuite> element"
         );
         let err = error("<<<<garbage>>>>");
         assert!(err.starts_with("junit.xml:1: "), "{err}");

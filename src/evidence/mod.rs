@@ -142,4 +142,18 @@ mod tests {
         assert_eq!(clipped.chars().count(), MAX_MESSAGE_CHARS + 1);
         assert!(clipped.ends_with('…'));
     }
+
+    proptest::proptest! {
+        // r[verify evidence.malformed]
+        #[test]
+        fn arbitrary_input_never_panics(
+            start in proptest::sample::select(vec!["<", "{", "<testsuite><testcase name=\"a\">", ""]),
+            body in "(?s).{0,300}",
+        ) {
+            let text = format!("{start}{body}");
+            if let Err(err) = parse_results("fuzz.txt", &text) {
+                proptest::prop_assert!(err.starts_with("fuzz.txt:"), "{}", err);
+            }
+        }
+    }
 }
