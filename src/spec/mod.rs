@@ -1,0 +1,418 @@
+//! Requirement documents: Markdown in, requirements with exact file and line out
+//! (PRODUCT.md section 3).
+//!
+//! The document is parsed once by pulldown-cmark; [`scan`] turns the events into a table of
+//! lines (code, HTML, headings, paragraph starts, blockquote extents, `reqtrail:off` regions).
+//! The definitions of each style are then found in one pass over that table, the style is
+//! chosen (marker, else OFT, else heading, unless the config pins one), and each definition's
+//! attributes and text are read from the lines that follow it, up to the next definition or
+//! heading. Every line is read a bounded number of times, so the work is linear in the input.
+
+mod attrs;
+mod scan;
+mod syntax;
+#[cfg(test)]
+mod tests;
+
+use crate::config::SpecOptions;
+use crate::model::{Code, DefinitionStyle, Diagnostic, Lifecycle, Requirement, SpecFile};
+use attrs::{apply, bullet_value, parse_attr_line, Attr};
+use scan::{strip_quotes, strip_quotes_upto, Heading, Inline, Lines, EXCLUDED, HEADING, NO_LINE};
+use std::collections::{BTreeMap, HashMap};
+
+/// Lines that never hold an attribute or a definition.
+const NOT_PROSE: u8 = scan::EXCLUDED | scan::OFF | scan::HEADING;
+
+/// OpenFastTrace writes these after the description; in OFT documents they are attributes
+/// wherever they start a block, not only right under the id.
+const OFT_LATE_KEYS: [&str; 5] = ["covers", "needs", "depends", "tags", "status"];
+
+/// A definition found in the document, before its attributes and text are read.
+#[derive(Debug)]
+struct Def<'a> {
+    /// 0-based line of the marker, id line or heading.
+    line: usize,
+    /// Last line the definition itself takes (a setext heading takes two).
+    last_line: usize,
+    id: String,
+    revision: u32,
+    /// Heading and OFT titles; marker titles come from the text.
+    title: Option<String>,
+    /// Text after the marker on the marker's own line.
+    first_text: &'a str,
+    /// Blockquote levels on the definition line; as many are stripped from its text.
+    depth: usize,
+    /// Last line of the blockquote the definition sits in; a quoted requirement ends with it.
+    quote_end: u32,
+    prefix: Option<&'a str>,
+}
+
+/// Parses one Markdown document. Never fails: problems become diagnostics in the result.
+pub fn parse_spec(file: &str, text: &str, options: &SpecOptions) -> SpecFile {
+    let lines = Lines::new(text);
+    let (style, defs) = match options.style {
+        Some(DefinitionStyle::Marker) => (DefinitionStyle::Marker, find_markers(&lines, options)),
+        Some(DefinitionStyle::Oft) => (DefinitionStyle::Oft, find_oft(&lines)),
+        Some(DefinitionStyle::Heading) => {
+            (DefinitionStyle::Heading, find_headings(&lines, options))
+        }
+        None => {
+            let markers = find_markers(&lines, options);
+            if !markers.is_empty() {
+                (DefinitionStyle::Marker, markers)
+            } else {
+                let oft = find_oft(&lines);
+                if !oft.is_empty() {
+                    (DefinitionStyle::Oft, oft)
+                } else {
+                    (DefinitionStyle::Heading, find_headings(&lines, options))
+                }
+            }
+        }
+    };
+    let mut spec = SpecFile {
+        file: file.to_string(),
+        style: (!defs.is_empty()).then_some(style),
+        ..SpecFile::default()
+    };
+    build(&mut spec, &lines, style, &defs);
+    spec
+}
+
+/// `PREFIX[id]` at column 0 of a paragraph (after blockquote prefixes), or alone on a line
+/// that CommonMark glued to the paragraph or list item above.
+fn find_markers<'a>(lines: &Lines<'a>, options: &SpecOptions) -> Vec<Def<'a>> {
+    let mut defs = Vec::new();
+    for (i, info) in lines.info.iter().enumerate() {
+        // A marker is plain text at the start of its line, so the line's first inline node is
+        // a text node; code spans and inline HTML that began on an earlier line fail this.
+        if info.flags & NOT_PROSE != 0 || info.inline_kind != Inline::Text {
+            continue;
+        }
+        let content = lines.line(i);
+        let (depth, off) = strip_quotes(content);
+        let rest = &content[off..];
+        let Some(marker) = syntax::parse_marker(rest) else {
+            continue;
+        };
+        if info.first_inline != lines.start(i) + off {
+            continue;
+        }
+        let after = &rest[marker.len..];
+        let alone = after.trim().is_empty();
+        if !alone {
+            let starts_paragraph = info.flags & scan::PARA_START != 0;
+            let known = options.prefixes.iter().any(|p| p == marker.prefix);
+            if !(after.starts_with([' ', '\t']) && starts_paragraph && known) {
+                continue;
+            }
+        }
+        defs.push(Def {
+            line: i,
+            last_line: i,
+            id: marker.id.to_string(),
+            revision: marker.revision,
+            title: None,
+            first_text: after.trim(),
+            depth,
+            quote_end: info.bq_end,
+            prefix: Some(marker.prefix),
+        });
+    }
+    defs
+}
+
+/// The text of a heading, closing `#`s and blockquote prefixes removed.
+fn heading_content(lines: &Lines<'_>, heading: &Heading) -> String {
+    let first = heading.start_line as usize;
+    if heading.atx {
+        let line = lines.line(first);
+        let from = heading.start.saturating_sub(lines.start(first));
+        return syntax::atx_content(line.get(from..).unwrap_or("")).to_string();
+    }
+    // Setext: every line but the underline.
+    let last = (heading.end_line as usize).max(first + 1);
+    (first..last)
+        .map(|i| {
+            let line = lines.line(i);
+            line[strip_quotes(line).1..].trim()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn heading_def<'a>(
+    lines: &Lines<'a>,
+    heading: &Heading,
+    id: String,
+    revision: u32,
+    title: String,
+) -> Def<'a> {
+    let line = heading.start_line as usize;
+    Def {
+        line,
+        last_line: (heading.end_line as usize).max(line),
+        id,
+        revision,
+        title: Some(title),
+        first_text: "",
+        depth: strip_quotes(lines.line(line)).0,
+        quote_end: lines.info.get(line).map_or(NO_LINE, |i| i.bq_end),
+        prefix: None,
+    }
+}
+
+/// ATX headings whose text is `ID: Title` (see [`syntax::parse_heading_def`]).
+fn find_headings<'a>(lines: &Lines<'a>, options: &SpecOptions) -> Vec<Def<'a>> {
+    let mut defs = Vec::new();
+    for heading in &lines.headings {
+        if !heading.atx || lines.has(heading.start_line as usize, scan::OFF) {
+            continue;
+        }
+        let content = heading_content(lines, heading);
+        if let Some((id, title)) = syntax::parse_heading_def(&content, &options.heading_id) {
+            let title = syntax::plain_text(&title);
+            defs.push(heading_def(lines, heading, id, 1, title));
+        }
+    }
+    defs
+}
+
+/// `` `type~name~N` `` alone on a line, or `type~name~N` as a heading's text.
+fn find_oft<'a>(lines: &Lines<'a>) -> Vec<Def<'a>> {
+    let mut defs = Vec::new();
+    // Plain-text heading titles, computed once, for ids under them; a heading that is itself
+    // an OFT id lends its title part.
+    let titles: Vec<String> = lines
+        .headings
+        .iter()
+        .map(|h| {
+            let content = heading_content(lines, h);
+            match syntax::parse_oft_heading(&content) {
+                Some((_, _, title)) => syntax::plain_text(title),
+                None => syntax::plain_text(&content),
+            }
+        })
+        .collect();
+    let mut next_heading = 0;
+    for (i, info) in lines.info.iter().enumerate() {
+        while next_heading < lines.headings.len()
+            && (lines.headings[next_heading].start_line as usize) < i
+        {
+            next_heading += 1;
+        }
+        if let Some(heading) = lines.headings.get(next_heading) {
+            if heading.start_line as usize == i && info.flags & scan::OFF == 0 {
+                let content = heading_content(lines, heading);
+                if let Some((id, revision, title)) = syntax::parse_oft_heading(&content) {
+                    let title = syntax::plain_text(title);
+                    defs.push(heading_def(lines, heading, id.to_string(), revision, title));
+                }
+                continue;
+            }
+        }
+        if info.flags & NOT_PROSE != 0 || info.inline_kind != Inline::Code {
+            continue;
+        }
+        let content = lines.line(i);
+        let (depth, off) = strip_quotes(content);
+        let rest = content[off..].trim_end();
+        let Some(inner) = rest.strip_prefix('`').and_then(|r| r.strip_suffix('`')) else {
+            continue;
+        };
+        if inner.contains('`') || info.first_inline != lines.start(i) + off {
+            continue;
+        }
+        let Some((id, revision)) = syntax::parse_oft(inner) else {
+            continue;
+        };
+        // The nearest heading above (every heading before `next_heading` ends above line i).
+        let title = next_heading
+            .checked_sub(1)
+            .and_then(|h| titles.get(h))
+            .cloned()
+            .unwrap_or_default();
+        defs.push(Def {
+            line: i,
+            last_line: i,
+            id: id.to_string(),
+            revision,
+            title: Some(title),
+            first_text: "",
+            depth,
+            quote_end: info.bq_end,
+            prefix: None,
+        });
+    }
+    defs
+}
+
+/// A line with up to `depth` blockquote prefixes removed.
+fn quoted<'a>(lines: &Lines<'a>, i: usize, depth: usize) -> &'a str {
+    let line = lines.line(i);
+    if depth == 0 {
+        return line;
+    }
+    &line[strip_quotes_upto(line, depth).1..]
+}
+
+/// Reads the attribute block starting at line `from` (blank lines skipped) and stops at the first
+/// line that is not an attribute or at `to`. Returns the attributes and the line after the last
+/// one consumed. With `only`, keys outside that list (lowercase) end the block.
+fn attribute_block(
+    lines: &Lines<'_>,
+    from: usize,
+    to: usize,
+    depth: usize,
+    only: Option<&[&str]>,
+) -> (Vec<Attr>, usize) {
+    let mut attrs = Vec::new();
+    let (mut i, mut end) = (from, from);
+    while i < to && !lines.has(i, NOT_PROSE) {
+        let line = quoted(lines, i, depth);
+        if line.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let Some(attr) = parse_attr_line(line) else {
+            break;
+        };
+        if only.is_some_and(|keys| !keys.contains(&attr.key.to_ascii_lowercase().as_str())) {
+            break;
+        }
+        let mut values = Vec::new();
+        if !attr.value.is_empty() {
+            values.push((attr.value.to_string(), scan::to_u32(i)));
+        }
+        i += 1;
+        end = i;
+        if attr.value.is_empty() {
+            // `Key:` then a bullet list, blank lines allowed before and between the bullets.
+            let mut j = i;
+            loop {
+                while j < to
+                    && !lines.has(j, NOT_PROSE)
+                    && quoted(lines, j, depth).trim().is_empty()
+                {
+                    j += 1;
+                }
+                if j >= to || lines.has(j, NOT_PROSE) {
+                    break;
+                }
+                let Some((indent, value)) = bullet_value(quoted(lines, j, depth)) else {
+                    break;
+                };
+                if attr.list && indent <= attr.indent {
+                    break;
+                }
+                if !value.is_empty() {
+                    values.push((value.to_string(), scan::to_u32(j)));
+                }
+                j += 1;
+                i = j;
+                end = j;
+            }
+        }
+        attrs.push(Attr {
+            key: attr.key.to_string(),
+            values,
+        });
+    }
+    (attrs, end)
+}
+
+/// Turns definitions into requirements: attributes, text, title, duplicate check.
+fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &[Def<'_>]) {
+    let heading_starts: Vec<usize> = lines
+        .headings
+        .iter()
+        .map(|h| h.start_line as usize)
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut prefixes: Vec<String> = Vec::new();
+    for (k, def) in defs.iter().enumerate() {
+        let body_from = def.last_line + 1;
+        let mut end = defs.get(k + 1).map_or(lines.len(), |d| d.line);
+        let after = heading_starts.partition_point(|&h| h <= def.last_line);
+        if let Some(&h) = heading_starts.get(after) {
+            end = end.min(h);
+        }
+        if def.depth > 0 && def.quote_end != NO_LINE {
+            end = end.min(def.quote_end as usize + 1);
+        }
+        let end = end.max(body_from);
+
+        let line = scan::to_u32(def.line).saturating_add(1);
+        if let Some(&first) = seen.get(def.id.as_str()) {
+            let message = format!(
+                "requirement `{}` is defined twice: first at {}:{}, again at {}:{}",
+                def.id,
+                spec.file,
+                first + 1,
+                spec.file,
+                line
+            );
+            spec.diagnostics
+                .push(Diagnostic::at(Code::DuplicateId, message, &spec.file, line));
+            continue;
+        }
+        seen.insert(&def.id, def.line);
+
+        let mut req = Requirement {
+            id: def.id.clone(),
+            revision: def.revision,
+            title: String::new(),
+            text: String::new(),
+            location: crate::model::Location::new(spec.file.as_str(), line),
+            style,
+            lifecycle: Lifecycle::Active,
+            parents: Vec::new(),
+            tags: Vec::new(),
+            needs: Vec::new(),
+            priority: None,
+            verification: None,
+            waived: None,
+            fields: BTreeMap::new(),
+        };
+        let (attrs, mut i) = attribute_block(lines, body_from, end, def.depth, None);
+        for attr in &attrs {
+            apply(&mut req, attr);
+        }
+
+        let mut text = String::from(def.first_text);
+        let mut prev_blank = true;
+        while i < end {
+            if style == DefinitionStyle::Oft && prev_blank && !lines.has(i, EXCLUDED | HEADING) {
+                let (late, stop) = attribute_block(lines, i, end, def.depth, Some(&OFT_LATE_KEYS));
+                if stop > i {
+                    for attr in &late {
+                        apply(&mut req, attr);
+                    }
+                    // The blank lines after the block would leave a hole in the text.
+                    i = stop;
+                    while i < end && quoted(lines, i, def.depth).trim().is_empty() {
+                        i += 1;
+                    }
+                    continue;
+                }
+            }
+            let line = quoted(lines, i, def.depth);
+            text.push('\n');
+            text.push_str(line);
+            prev_blank = line.trim().is_empty();
+            i += 1;
+        }
+        req.text = text.trim().to_string();
+        req.title = match &def.title {
+            Some(title) => title.clone(),
+            None => syntax::first_sentence(&req.text),
+        };
+        if let Some(prefix) = def.prefix {
+            prefixes.push(prefix.to_string());
+        }
+        spec.requirements.push(req);
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    spec.marker_prefixes = prefixes;
+}
