@@ -67,11 +67,14 @@ pub fn parse_attr_line(line: &str) -> Option<AttrLine<'_>> {
     if !(after_colon.is_empty() || after_colon.starts_with([' ', '\t'])) {
         return None;
     }
+    // A trailing backslash is a Markdown hard break, not part of the value.
+    let value = after_colon.trim();
+    let value = value.strip_suffix('\\').map_or(value, str::trim_end);
     Some(AttrLine {
         indent,
         list,
         key,
-        value: after_colon.trim(),
+        value,
     })
 }
 
@@ -211,6 +214,8 @@ mod tests {
         assert_eq!((item.key, item.value, item.list), ("Section", "4.2", true));
         let three = parse_attr_line("Owner team name: payments").unwrap();
         assert_eq!(three.key, "Owner team name");
+        let hard_break = parse_attr_line("Priority: high\\").unwrap();
+        assert_eq!(hard_break.value, "high");
         let empty = parse_attr_line("Waived:").unwrap();
         assert_eq!(empty.value, "");
         let bold_item = parse_attr_line("  * __Tags:__ x").unwrap();

@@ -49,6 +49,8 @@ struct Def<'a> {
 
 /// Parses one Markdown document. Never fails: problems become diagnostics in the result.
 pub fn parse_spec(file: &str, text: &str, options: &SpecOptions) -> SpecFile {
+    // A byte-order mark would hide a marker on the first line; dropping it moves no line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = Lines::new(text);
     let (style, defs) = match options.style {
         Some(DefinitionStyle::Marker) => (DefinitionStyle::Marker, find_markers(&lines, options)),

@@ -240,7 +240,22 @@ pub fn plain_text(s: &str) -> String {
 /// The first sentence of a requirement's text, as its title: the first non-blank line, plain,
 /// up to the first `. `, at most 100 characters (with `…` when cut).
 pub fn first_sentence(text: &str) -> String {
-    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+    // Prose only: a fenced block or an HTML line says nothing a title could use.
+    let mut fence: Option<&str> = None;
+    let mut prose = text.lines().map(str::trim).filter(|l| {
+        if let Some(open) = fence {
+            if l.starts_with(open) {
+                fence = None;
+            }
+            return false;
+        }
+        if l.starts_with("```") || l.starts_with("~~~") {
+            fence = Some(&l[..3]);
+            return false;
+        }
+        !l.is_empty() && !l.starts_with('<')
+    });
+    let Some(line) = prose.next() else {
         return String::new();
     };
     let line = line.trim_start_matches('#').trim_start();
@@ -385,6 +400,11 @@ mod tests {
         assert!(title.ends_with('…'));
         assert_eq!(first_sentence(""), "");
         assert_eq!(first_sentence("- A list item. Second."), "A list item");
+        assert_eq!(
+            first_sentence("```rust\nlet a = 1;\n```\n<!-- note -->\nAfter the code. More."),
+            "After the code"
+        );
+        assert_eq!(first_sentence("```\nonly code\n```"), "");
     }
 
     // r[verify spec.heading]

@@ -450,6 +450,9 @@ fn lines_are_exact_with_crlf_and_without_final_newline() {
         assert_eq!(req(&spec, "a").text, "Text a.");
         assert!(spec.requirements.iter().all(|r| !r.text.contains('\r')));
     }
+    // A byte-order mark moves nothing.
+    let spec = parse("\u{feff}r[bom]\r\nText.\r\n\r\nr[second]\r\n");
+    assert_eq!(ids(&spec), vec![("bom", 1), ("second", 4)]);
     let heading = "# Doc\r\n\r\n## REQ-1: One\r\nStatus: draft\r\nBody one.\r\n\r\n## REQ-2: Two\r\nBody two.";
     let spec = parse(heading);
     assert_eq!(ids(&spec), vec![("REQ-1", 3), ("REQ-2", 7)]);
@@ -694,4 +697,30 @@ fn a_hundred_files_of_a_hundred_requirements_parse_quickly() {
     // slower by an order of magnitude, so this only catches accidental quadratic work.
     assert!(elapsed.as_secs_f64() < 5.0, "took {elapsed:?}");
     eprintln!("100 x 100 requirements: {elapsed:?}");
+}
+
+// r[verify spec.marker]
+// r[verify spec.detect]
+#[test]
+fn reqtrails_own_requirements_parse() {
+    let text = include_str!("../../docs/requirements.md");
+    let spec = parse_spec("docs/requirements.md", text, &SpecOptions::default());
+    assert_eq!(spec.style, Some(DefinitionStyle::Marker));
+    assert!(spec.diagnostics.is_empty(), "{:?}", spec.diagnostics);
+    assert_eq!(spec.marker_prefixes, vec!["r".to_string()]);
+    for id in [
+        "spec.marker",
+        "spec.heading",
+        "spec.oft",
+        "spec.duplicate-id",
+        "src.attach",
+    ] {
+        let r = req(&spec, id);
+        assert!(!r.text.is_empty() && !r.title.is_empty(), "{id}: {r:?}");
+        let marker = format!("r[{id}]");
+        assert_eq!(
+            text.lines().nth(r.location.line as usize - 1),
+            Some(marker.as_str())
+        );
+    }
 }
