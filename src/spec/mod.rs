@@ -17,7 +17,7 @@ mod tests;
 use crate::config::SpecOptions;
 use crate::model::{Code, DefinitionStyle, Diagnostic, Lifecycle, Requirement, SpecFile};
 use attrs::{apply, bullet_value, parse_attr_line, Attr};
-use scan::{strip_quotes, strip_quotes_upto, Heading, Inline, Lines, EXCLUDED, HEADING, NO_LINE};
+use scan::{strip_quotes, strip_quotes_upto, Heading, Inline, Lines, NO_LINE};
 use std::collections::{BTreeMap, HashMap};
 
 /// Lines that never hold an attribute or a definition.
@@ -384,7 +384,11 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         let mut text = String::from(def.first_text);
         let mut prev_blank = true;
         while i < end {
-            if style == DefinitionStyle::Oft && prev_blank && !lines.has(i, EXCLUDED | HEADING) {
+            let line = quoted(lines, i, def.depth);
+            let blank = line.trim().is_empty();
+            // Only a non-blank line can start a late block; trying on blank lines would rescan
+            // every following blank line each time.
+            if style == DefinitionStyle::Oft && prev_blank && !blank && !lines.has(i, NOT_PROSE) {
                 let (late, stop) = attribute_block(lines, i, end, def.depth, Some(&OFT_LATE_KEYS));
                 if stop > i {
                     for attr in &late {
@@ -398,10 +402,9 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
                     continue;
                 }
             }
-            let line = quoted(lines, i, def.depth);
             text.push('\n');
             text.push_str(line);
-            prev_blank = line.trim().is_empty();
+            prev_blank = blank;
             i += 1;
         }
         req.text = text.trim().to_string();

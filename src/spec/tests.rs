@@ -613,6 +613,18 @@ fn hostile_input_never_panics() {
     let huge_id = format!("r[{}]\n", "a".repeat(10_000_000));
     assert_eq!(parse(&huge_id).requirements[0].id.len(), 10_000_000);
 
+    // Many blank lines inside an item: each is looked at a bounded number of times.
+    let blanks = format!(
+        "`req~a~1`\n{}Needs: impl\n\nText.\n",
+        "\n".repeat(1_000_000)
+    );
+    let started = std::time::Instant::now();
+    let spec = parse(&blanks);
+    assert_eq!(req(&spec, "req~a").needs, vec!["impl"]);
+    assert!(started.elapsed().as_secs() < 5);
+    let blanks = format!("r[a]\nCovers:\n{}x\n", "\n".repeat(1_000_000));
+    assert_eq!(req(&parse(&blanks), "a").text, "x");
+
     let unicode = "# Überblick\n\n## ÄNDERUNG-1: Umlaut\n\nr[straße]\n\n`req~größe~1`\n\n## `名前`: Titel\n\nr[ok.ü] é\n\nr[ok] Ünïcödé text — with dashes… ".to_string()
         + &"é".repeat(300);
     let spec = parse(&unicode);
@@ -722,5 +734,54 @@ fn reqtrails_own_requirements_parse() {
             text.lines().nth(r.location.line as usize - 1),
             Some(marker.as_str())
         );
+    }
+}
+
+proptest::proptest! {
+    // Shrunk failures are reported in the test output; no regressions file is written.
+    #![proptest_config(proptest::test_runner::Config {
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    // r[verify spec.robust]
+    #[test]
+    fn arbitrary_markdown_never_panics(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "r[a]", "r[a+2]", "req[b.c]", "x[y]", "`req~n~1`", "## ", "# REQ-1: t", "`id`: ",
+                "> ", ">", "- ", "* ", "1. ", "    ", "\t", "```", "~~~", "`", "<!--", "-->",
+                "<!-- reqtrail:off -->", "<!-- reqtrail:on -->", "<div>", "</div>", "Status: draft",
+                "**Covers:** a", "Covers:", "Waived:", "\n", "\r\n", "\n\n", " ", "text", "é", "—",
+                "\u{feff}", "===", "---", "[l](u)", "*", "_", "\\", "+", "~", ":",
+            ]),
+            0..60,
+        ),
+        style in proptest::option::of(proptest::sample::select(vec![
+            DefinitionStyle::Marker, DefinitionStyle::Heading, DefinitionStyle::Oft,
+        ])),
+    ) {
+        let text: String = pieces.concat();
+        let options = SpecOptions { style, ..SpecOptions::default() };
+        let spec = parse_spec("fuzz.md", &text, &options);
+        let line_count = text.split('\n').count() as u32;
+        for r in &spec.requirements {
+            proptest::prop_assert!(r.location.line >= 1 && r.location.line <= line_count);
+            proptest::prop_assert!(!r.id.is_empty());
+            if r.style == DefinitionStyle::Marker {
+                proptest::prop_assert!(r.title.chars().count() <= 100);
+            }
+        }
+        proptest::prop_assert_eq!(spec.style.is_some(), !spec.requirements.is_empty());
+    }
+
+    // r[verify spec.robust]
+    #[test]
+    fn arbitrary_text_never_panics(text in "(?s).{0,300}") {
+        for style in [None, Some(DefinitionStyle::Marker), Some(DefinitionStyle::Heading), Some(DefinitionStyle::Oft)] {
+            let options = SpecOptions { style, ..SpecOptions::default() };
+            let spec = parse_spec("fuzz.md", &text, &options);
+            proptest::prop_assert_eq!(spec.style.is_some(), !spec.requirements.is_empty());
+        }
     }
 }
