@@ -1,0 +1,296 @@
+//! Rust sources: tests and requirement references out of one `.rs` file (PRODUCT.md section 4).
+//!
+//! One lexer pass finds the comments (syn drops them) and masks literals; the reference forms
+//! are read from the comments; syn gives the items (tests, modules, impls, attribute and macro
+//! references), but only for files that can hold something: most production code has no test
+//! attribute, no reference attribute or macro, and no reference comment, and is never parsed.
+//! Each reference is then attached to tests or to an item by line (see [`attach`]).
+//! A file syn rejects still has its comments scanned, against an outline read off the masked
+//! text (see [`fallback`]).
+
+mod fallback;
+mod items;
+mod lexer;
+mod refs;
+
+use crate::config::SourceOptions;
+use crate::model::{Code, CrateUnit, Diagnostic, RefForm, RefKind, Reference, SourceFile, TestFn};
+use items::{Outline, ParseFailure, ScopeKind};
+use lexer::Lexed;
+use refs::FoundRef;
+
+/// Nesting (brackets, angle brackets, runs of prefix operators) beyond which syn may recurse
+/// too deep for a 2 MiB thread stack in a debug build: such files are parsed on a thread with a
+/// large stack. Real code stays far below (of ~5,000 crates.io files, 7 went past 24).
+const DEEP_NESTING: u32 = 24;
+/// Operators in one statement beyond which an expression tree may be too deep, likewise.
+const LONG_CHAIN: u32 = 1000;
+/// Beyond these, not even the large stack is safe: the file is read as unparsable.
+const TOO_DEEP: u32 = 3000;
+const TOO_LONG_CHAIN: u32 = 200_000;
+/// The stack of the thread that parses deeply nested files.
+const DEEP_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// Scans one Rust file. Never fails: a file syn rejects still has its comments scanned.
+pub fn scan_source(
+    file: &str,
+    text: &str,
+    unit: &CrateUnit,
+    options: &SourceOptions,
+) -> SourceFile {
+    let lexed = lexer::lex(text, &options.test_attributes);
+    let (comment_refs, mut diagnostics) =
+        refs::comment_refs(&lexed.comments, &options.prefixes, file);
+    if !lexed.candidate && comment_refs.is_empty() {
+        return SourceFile {
+            file: file.to_string(),
+            tests: Vec::new(),
+            references: Vec::new(),
+            diagnostics,
+        };
+    }
+    let (mut outline, parsed) = match parse(text, unit, options, &lexed) {
+        Ok(outline) => (outline, true),
+        Err(failure) => {
+            diagnostics.push(Diagnostic::at(
+                Code::UnparsedFile,
+                format!(
+                    "cannot parse this file at {}:{}: {}; its comments were still scanned",
+                    failure.line, failure.column, failure.message
+                ),
+                file,
+                failure.line,
+            ));
+            (fallback::outline(&lexed, text, unit, options), false)
+        }
+    };
+    let mut found: Vec<(FoundRef, Option<usize>)> =
+        comment_refs.into_iter().map(|r| (r, None)).collect();
+    found.append(&mut outline.refs);
+    let mut tests = std::mem::take(&mut outline.tests);
+    found.sort_by_key(|(r, _)| (r.line, r.offset));
+
+    if found.iter().any(|(r, _)| r.form == RefForm::FileReference) && tests.is_empty() {
+        tests.push(TestFn {
+            name: file.to_string(),
+            binary: unit.binary.clone(),
+            line: 1,
+            ignored: false,
+            should_panic: false,
+            cfg: None,
+            attribute: "reference".to_string(),
+        });
+    }
+
+    let lines = LineFacts::new(&lexed);
+    let fallback_spans = if parsed {
+        Vec::new()
+    } else {
+        fallback::test_spans(&outline)
+    };
+    let mut references = Vec::with_capacity(found.len());
+    for (r, target) in found {
+        let (ref_tests, item) = if r.form == RefForm::FileReference {
+            ((0..tests.len()).collect(), None)
+        } else {
+            let target = match target {
+                Some(scope) => Target::Scope(scope),
+                None if parsed => attach(&outline, &lines, r.line, r.inner_doc),
+                None => fallback::attach(&fallback_spans, &lines, r.line, r.inner_doc),
+            };
+            resolve(&outline, target)
+        };
+        if r.kind == RefKind::Verify && ref_tests.is_empty() {
+            diagnostics.push(Diagnostic::at(
+                Code::VerifyOutsideTest,
+                format!(
+                    "`verify` reference to `{}` belongs to no test function; put it right above a test, inside one, or above its module",
+                    r.id
+                ),
+                file,
+                r.line,
+            ));
+        }
+        references.push(Reference {
+            id: r.id,
+            revision: r.revision,
+            kind: r.kind,
+            form: r.form,
+            line: r.line,
+            tests: ref_tests,
+            item,
+        });
+    }
+    diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.line));
+    SourceFile {
+        file: file.to_string(),
+        tests,
+        references,
+        diagnostics,
+    }
+}
+
+/// Runs syn, on a large stack when the nesting calls for it, not at all when it is absurd.
+fn parse(
+    text: &str,
+    unit: &CrateUnit,
+    options: &SourceOptions,
+    lexed: &Lexed,
+) -> Result<Outline, ParseFailure> {
+    let nesting = lexed.max_depth.max(lexed.max_op_run).max(lexed.max_angle);
+    let last_line = lexed.line_count();
+    if nesting > TOO_DEEP || lexed.max_chain > TOO_LONG_CHAIN {
+        return Err(ParseFailure {
+            message: format!(
+                "nesting {nesting} levels deep or {} operators in one statement is too much to parse",
+                lexed.max_chain
+            ),
+            line: 1,
+            column: 1,
+        });
+    }
+    if nesting <= DEEP_NESTING && lexed.max_chain <= LONG_CHAIN {
+        return items::outline(text, unit, options, last_line);
+    }
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("reqtrail-deep-parse".to_string())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(scope, || items::outline(text, unit, options, last_line));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(ParseFailure {
+                    message: "the parser failed on this file".to_string(),
+                    line: 1,
+                    column: 1,
+                })
+            }),
+            Err(e) => Err(ParseFailure {
+                message: format!("no thread to parse this deeply nested file: {e}"),
+                line: 1,
+                column: 1,
+            }),
+        }
+    })
+}
+
+/// Per-line facts for attachment, indexed by line number.
+pub(crate) struct LineFacts {
+    /// `next_plain[l]`: the first line at or after `l` that is not a comment-only line.
+    next_plain: Vec<u32>,
+    /// The first line with code on it (past the end when none).
+    first_code: u32,
+    /// The lines with neither code nor comment.
+    blank: Vec<bool>,
+}
+
+impl LineFacts {
+    fn new(lexed: &Lexed) -> LineFacts {
+        let count = lexed.line_count();
+        let mut next_plain = vec![count + 1; count as usize + 2];
+        let mut blank = vec![false; count as usize + 2];
+        for line in (1..=count).rev() {
+            next_plain[line as usize] = if lexed.is_comment_only_line(line) {
+                next_plain[line as usize + 1]
+            } else {
+                line
+            };
+            blank[line as usize] = !lexed.is_code_line(line) && !lexed.is_comment_only_line(line);
+        }
+        let first_code = (1..=count)
+            .find(|&l| lexed.is_code_line(l))
+            .unwrap_or(count + 1);
+        LineFacts {
+            next_plain,
+            first_code,
+            blank,
+        }
+    }
+
+    /// Every line strictly between `line` and `below` holds a comment and no code.
+    pub(crate) fn only_comments_between(&self, line: u32, below: u32) -> bool {
+        self.next_plain
+            .get(line as usize + 1)
+            .is_none_or(|&next| next >= below)
+    }
+
+    pub(crate) fn first_code(&self) -> u32 {
+        self.first_code
+    }
+
+    /// Some blank line lies strictly between `line` and `below`.
+    pub(crate) fn blank_between(&self, line: u32, below: u32) -> bool {
+        let from = (line as usize + 1).min(self.blank.len());
+        let to = (below as usize).min(self.blank.len()).max(from);
+        self.blank[from..to].iter().any(|&b| b)
+    }
+}
+
+/// Where a reference landed: on a scope (a function, an item, every test of a module), or
+/// loose inside a scope (the scope is its item, no test is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Scope(usize),
+    Loose(usize),
+}
+
+/// Section 4 attachment of a reference written at `line` (a comment, or an item-level macro):
+/// inside a function, or right above an item (only comments between), it is that item's; right
+/// above a module, every test in it; at the top of a module before its first item, or in an
+/// inner doc comment, every test of the module; anywhere else, the enclosing item's.
+fn attach(outline: &Outline, lines: &LineFacts, line: u32, inner_doc: bool) -> Target {
+    let mut s = 0;
+    loop {
+        let Some(scope) = outline.scopes.get(s) else {
+            return Target::Loose(0);
+        };
+        let children = &scope.children;
+        let idx =
+            children.partition_point(|&c| outline.scopes.get(c).is_some_and(|sc| sc.start <= line));
+        if let Some(&c) = idx.checked_sub(1).and_then(|i| children.get(i)) {
+            let child = &outline.scopes[c];
+            if child.end >= line {
+                match child.kind {
+                    ScopeKind::Fn | ScopeKind::Item => return Target::Scope(c),
+                    ScopeKind::Module | ScopeKind::Container | ScopeKind::Group => {
+                        s = c;
+                        continue;
+                    }
+                }
+            }
+        }
+        if inner_doc && scope.kind == ScopeKind::Module {
+            return Target::Scope(s);
+        }
+        if let Some(&next) = children.get(idx) {
+            if lines.only_comments_between(line, outline.scopes[next].start) {
+                return Target::Scope(next);
+            }
+        }
+        if idx == 0 && scope.kind == ScopeKind::Module {
+            return Target::Scope(s);
+        }
+        return Target::Loose(s);
+    }
+}
+
+/// The tests and the item a target stands for.
+fn resolve(outline: &Outline, target: Target) -> (Vec<usize>, Option<String>) {
+    let (Target::Scope(s) | Target::Loose(s)) = target;
+    let Some(scope) = outline.scopes.get(s) else {
+        return (Vec::new(), None);
+    };
+    let item = (!scope.path.is_empty()).then(|| scope.path.clone());
+    match (target, scope.kind) {
+        (Target::Loose(_), _) => (Vec::new(), item),
+        (_, ScopeKind::Fn) => match scope.test {
+            Some(t) => (vec![t], None),
+            None => (Vec::new(), item),
+        },
+        (_, ScopeKind::Module | ScopeKind::Group) => (outline.tests_under(s), item),
+        (_, ScopeKind::Container | ScopeKind::Item) => (Vec::new(), item),
+    }
+}
+
+#[cfg(test)]
+mod tests;

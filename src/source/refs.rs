@@ -1,0 +1,659 @@
+//! The reference forms written in comments (PRODUCT.md section 4): markers `r[verify ID]`, plain
+//! `Verifies: ID`, OpenFastTrace tags `[utest->req~name~2]` and rustc's `//@ reference: ID`.
+//!
+//! Inline code spans are removed first, the way Markdown reads doc comments: a span may run over
+//! consecutive `//` lines, so runs of line comments are joined before backticks are matched, and
+//! a blank comment line ends a paragraph (and any span).
+
+use super::lexer::{Comment, CommentStyle, Doc};
+use crate::model::{Code, Diagnostic, RefForm, RefKind};
+
+/// A reference found in a comment, an attribute or a macro call, before attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FoundRef {
+    pub id: String,
+    pub revision: Option<u32>,
+    pub kind: RefKind,
+    pub form: RefForm,
+    pub line: u32,
+    /// Byte offset in the file, to keep references on one line in the order written.
+    pub offset: usize,
+    /// Written in an inner doc comment (`//!`, `/*! */`): it documents the enclosing module.
+    pub inner_doc: bool,
+}
+
+/// An id and the revision it names, if any.
+pub(crate) type IdRev = (String, Option<u32>);
+
+/// Characters an id may contain after its first one.
+pub(crate) fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':' | b'~')
+}
+
+/// `[A-Za-z0-9_][A-Za-z0-9_.\-/:~]*`.
+pub(crate) fn is_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.first() {
+        Some(&first) if first.is_ascii_alphanumeric() || first == b'_' => {
+            b[1..].iter().all(|&c| is_id_byte(c))
+        }
+        _ => false,
+    }
+}
+
+/// `ID` or `ID+N`.
+pub(crate) fn parse_id(s: &str) -> Option<IdRev> {
+    if let Some((id, rev)) = s.rsplit_once('+') {
+        if is_id(id) && !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit()) {
+            return Some((id.to_string(), Some(rev.parse().ok()?)));
+        }
+        return None;
+    }
+    is_id(s).then(|| (s.to_string(), None))
+}
+
+/// `type~name~N` (or `type~name`): the id is `type~name`, the revision N.
+fn parse_oft_id(s: &str) -> Option<IdRev> {
+    if !is_id(s) {
+        return None;
+    }
+    let (head, last) = s.rsplit_once('~')?;
+    if head.contains('~') && !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
+        return Some((head.to_string(), Some(last.parse().ok()?)));
+    }
+    Some((s.to_string(), None))
+}
+
+/// One line of comment text, after code spans were removed.
+struct Line<'a> {
+    text: &'a str,
+    line: u32,
+    offset: usize,
+    inner_doc: bool,
+    /// A `//` comment whose text begins with `@` (rustc's `//@` directives).
+    directive: bool,
+}
+
+struct Scanner<'a> {
+    prefixes: &'a [String],
+    file: &'a str,
+    refs: Vec<FoundRef>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Scanner<'_> {
+    fn push(&mut self, line: &Line, at: usize, id: IdRev, kind: RefKind, form: RefForm) {
+        self.refs.push(FoundRef {
+            id: id.0,
+            revision: id.1,
+            kind,
+            form,
+            line: line.line,
+            offset: line.offset + at,
+            inner_doc: line.inner_doc,
+        });
+    }
+
+    fn scan_line(&mut self, line: &Line) {
+        let text = line.text;
+        if line.directive {
+            let rest = text[1..].trim_start();
+            if let Some(ids) = rest.strip_prefix("reference:") {
+                for id in id_tokens(ids) {
+                    self.push(line, 0, id, RefKind::Verify, RefForm::FileReference);
+                }
+            }
+            return;
+        }
+        let body = text.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+        for (keyword, kind) in [
+            ("Verifies:", RefKind::Verify),
+            ("Tests:", RefKind::Verify),
+            ("Implements:", RefKind::Impl),
+            ("Requirement:", RefKind::Verify),
+        ] {
+            if let Some(ids) = body.strip_prefix(keyword) {
+                let at = text.len() - body.len();
+                for id in id_tokens(ids) {
+                    self.push(line, at, id, kind, RefForm::Plain);
+                }
+                return;
+            }
+        }
+        if !text.contains('[') {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        while let Some(found) = text[pos..].find('[') {
+            let open = pos + found;
+            pos = open + 1;
+            // Only id characters, separators and `->` may stand between the brackets; the scan
+            // stops at the next bracket at the latest, so a line is read in linear time.
+            let mut close = open + 1;
+            while close < bytes.len() && is_marker_byte(bytes[close]) {
+                close += 1;
+            }
+            if bytes.get(close) != Some(&b']') {
+                continue;
+            }
+            let mut word_start = open;
+            while word_start > 0
+                && (bytes[word_start - 1].is_ascii_alphanumeric() || bytes[word_start - 1] == b'_')
+            {
+                word_start -= 1;
+            }
+            let content = &text[open + 1..close];
+            if word_start == open {
+                if self.oft(line, open, content) {
+                    pos = close + 1;
+                }
+                continue;
+            }
+            // `x.r[i]`, `&r[0]`, `a::r[..]` are code, not markers.
+            if word_start > 0 && matches!(bytes[word_start - 1], b'.' | b':' | b'&' | b'$' | b'@') {
+                continue;
+            }
+            let word = &text[word_start..open];
+            if self.prefixes.iter().any(|p| p == word)
+                && self.marker(line, word_start, word, content)
+            {
+                pos = close + 1;
+            }
+        }
+    }
+
+    /// `[verb ID, ID]` after a known prefix; true when it was read as a marker.
+    fn marker(&mut self, line: &Line, at: usize, prefix: &str, content: &str) -> bool {
+        let content = content.trim();
+        let (verb, ids) = match content.split_once(char::is_whitespace) {
+            Some((head, rest)) if head.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                (Some(head), rest)
+            }
+            _ => (None, content),
+        };
+        if verb.is_none() && matches!(ids, "verify" | "impl" | "depends" | "related") {
+            // A verb with its id missing, not an id.
+            return false;
+        }
+        let Some(ids) = comma_ids(ids, parse_id) else {
+            return false;
+        };
+        let kind = match verb {
+            None | Some("impl") => RefKind::Impl,
+            Some("verify") => RefKind::Verify,
+            Some("depends") => RefKind::Depends,
+            Some("related") => RefKind::Related,
+            Some(other) => {
+                self.diagnostics.push(Diagnostic::at(
+                    Code::UnknownVerb,
+                    format!(
+                        "unknown verb `{other}` in `{prefix}[{content}]`; the verbs are verify, impl, depends and related"
+                    ),
+                    self.file,
+                    line.line,
+                ));
+                return true;
+            }
+        };
+        for id in ids {
+            let form = RefForm::Marker {
+                prefix: prefix.to_string(),
+            };
+            self.push(line, at, id, kind, form);
+        }
+        true
+    }
+
+    /// `[utest->req~name~2, req~other~1]`; true when it was read as a tag.
+    fn oft(&mut self, line: &Line, at: usize, content: &str) -> bool {
+        let Some((kind_word, covered)) = content.split_once("->") else {
+            return false;
+        };
+        let kind_word = kind_word.trim();
+        if kind_word.is_empty()
+            || !kind_word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return false;
+        }
+        // `[impl->dsn~x~1>>utest]` names the coverage the item needs after `>>`.
+        let covered = covered.split(">>").next().unwrap_or("");
+        let Some(ids) = comma_ids(covered, parse_oft_id) else {
+            return false;
+        };
+        if !ids.iter().all(|(id, _)| id.contains('~')) {
+            return false;
+        }
+        let kind = match kind_word {
+            "utest" | "itest" | "stest" | "test" => RefKind::Verify,
+            _ => RefKind::Impl,
+        };
+        for id in ids {
+            self.push(line, at, id, kind, RefForm::Oft);
+        }
+        true
+    }
+}
+
+fn is_marker_byte(b: u8) -> bool {
+    is_id_byte(b) || matches!(b, b' ' | b'\t' | b',' | b'+' | b'>')
+}
+
+/// Comma-separated ids; `None` when any is malformed or there is none.
+fn comma_ids(text: &str, parse: fn(&str) -> Option<IdRev>) -> Option<Vec<IdRev>> {
+    let mut ids = Vec::new();
+    for part in text.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        ids.push(parse(part)?);
+    }
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// Ids separated by commas or spaces, taken while they look like ids; a trailing `.` ends a
+/// sentence, not an id.
+fn id_tokens(text: &str) -> Vec<IdRev> {
+    let mut ids = Vec::new();
+    for token in text.split(|c: char| c == ',' || c.is_whitespace()) {
+        if token.is_empty() {
+            continue;
+        }
+        let token = token.trim_end_matches('.');
+        match parse_id(token) {
+            Some(id) => ids.push(id),
+            None => break,
+        }
+    }
+    ids
+}
+
+/// Turns every inline code span and fenced code block of `bytes` into spaces (newlines kept).
+/// Spans do not cross a blank line or a fence.
+fn strip_code_spans(bytes: &mut [u8]) {
+    let mut para_start = 0;
+    let mut line_start = 0;
+    // The fence character and its length while inside a fenced block.
+    let mut fence: Option<(u8, usize)> = None;
+    while line_start <= bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| line_start + p);
+        let line = &bytes[line_start..line_end];
+        let lead = line
+            .iter()
+            .take_while(|&&b| b.is_ascii_whitespace() || b == b'*')
+            .count();
+        let rest = &line[lead..];
+        let fence_here = match rest.first() {
+            Some(&ch @ (b'`' | b'~')) => {
+                let n = rest.iter().take_while(|&&b| b == ch).count();
+                (n >= 3).then_some((ch, n))
+            }
+            _ => None,
+        };
+        match (fence, fence_here) {
+            (Some((ch, n)), here) => {
+                blank(&mut bytes[line_start..line_end]);
+                if matches!(here, Some((c, m)) if c == ch && m >= n) {
+                    fence = None;
+                }
+                para_start = line_end;
+            }
+            (None, Some(here)) => {
+                strip_paragraph(&mut bytes[para_start..line_start]);
+                blank(&mut bytes[line_start..line_end]);
+                fence = Some(here);
+                para_start = line_end;
+            }
+            (None, None) if rest.is_empty() => {
+                strip_paragraph(&mut bytes[para_start..line_start]);
+                para_start = line_end;
+            }
+            (None, None) => {}
+        }
+        line_start = line_end + 1;
+    }
+    let len = bytes.len();
+    strip_paragraph(&mut bytes[para_start.min(len)..]);
+}
+
+fn blank(bytes: &mut [u8]) {
+    for b in bytes {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+}
+
+fn strip_paragraph(bytes: &mut [u8]) {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'`' {
+                i += 1;
+            }
+            runs.push((start, i - start));
+        } else {
+            i += 1;
+        }
+    }
+    if runs.len() < 2 {
+        return;
+    }
+    let mut by_len: std::collections::HashMap<usize, (Vec<usize>, usize)> = Default::default();
+    for (index, &(_, len)) in runs.iter().enumerate() {
+        by_len.entry(len).or_default().0.push(index);
+    }
+    let mut k = 0;
+    while k < runs.len() {
+        let (start, len) = runs[k];
+        let closer = by_len.get_mut(&len).and_then(|(list, next)| {
+            while *next < list.len() && list[*next] <= k {
+                *next += 1;
+            }
+            list.get(*next).copied()
+        });
+        match closer {
+            Some(c) => {
+                let end = runs[c].0 + runs[c].1;
+                blank(&mut bytes[start..end]);
+                k = c + 1;
+            }
+            None => k += 1,
+        }
+    }
+}
+
+/// A run of comments read together: consecutive line comments of one kind, or one block comment.
+fn groups<'c, 'a>(comments: &'c [Comment<'a>]) -> Vec<&'c [Comment<'a>]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=comments.len() {
+        let split = match (comments.get(i - 1), comments.get(i)) {
+            (Some(prev), Some(next)) => {
+                prev.style == CommentStyle::Block
+                    || next.style == CommentStyle::Block
+                    || prev.doc != next.doc
+                    || next.line != prev.line + 1
+            }
+            _ => true,
+        };
+        if split {
+            out.push(&comments[start..i]);
+            start = i;
+        }
+    }
+    out
+}
+
+/// Every reference written in `comments`, in order, and the `unknown-verb` warnings.
+pub(crate) fn comment_refs(
+    comments: &[Comment],
+    prefixes: &[String],
+    file: &str,
+) -> (Vec<FoundRef>, Vec<Diagnostic>) {
+    let mut scanner = Scanner {
+        prefixes,
+        file,
+        refs: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    for group in groups(comments) {
+        let worth = group
+            .iter()
+            .any(|c| c.text.contains('[') || c.text.contains(':'));
+        if !worth {
+            continue;
+        }
+        let has_ticks = group.iter().any(|c| c.text.contains('`'));
+        // Joined with newlines so a code span can run from one `//` line into the next.
+        let joined = if has_ticks {
+            let mut bytes = Vec::new();
+            for (n, c) in group.iter().enumerate() {
+                if n > 0 {
+                    bytes.push(b'\n');
+                }
+                bytes.extend_from_slice(c.text.as_bytes());
+            }
+            strip_code_spans(&mut bytes);
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        } else {
+            None
+        };
+        let mut lines = Vec::new();
+        match (&joined, group) {
+            (Some(text), [only]) if only.style == CommentStyle::Block => {
+                block_lines(text, only, &mut lines);
+            }
+            (None, [only]) if only.style == CommentStyle::Block => {
+                block_lines(only.text, only, &mut lines);
+            }
+            (Some(text), _) => {
+                for (c, piece) in group.iter().zip(text.split('\n')) {
+                    lines.push(line_of(c, piece, 0, 0));
+                }
+            }
+            (None, _) => {
+                for c in group {
+                    lines.push(line_of(c, c.text, 0, 0));
+                }
+            }
+        }
+        for line in &lines {
+            scanner.scan_line(line);
+        }
+    }
+    (scanner.refs, scanner.diagnostics)
+}
+
+fn line_of<'a>(c: &Comment, text: &'a str, line_delta: u32, byte_delta: usize) -> Line<'a> {
+    Line {
+        text,
+        line: c.line + line_delta,
+        offset: c.offset + byte_delta,
+        inner_doc: c.doc == Doc::Inner,
+        directive: c.style == CommentStyle::Line && c.doc == Doc::No && text.starts_with('@'),
+    }
+}
+
+fn block_lines<'a>(text: &'a str, c: &Comment, out: &mut Vec<Line<'a>>) {
+    let mut byte = 0;
+    for (n, piece) in text.split('\n').enumerate() {
+        out.push(line_of(c, piece, n as u32, byte));
+        byte += piece.len() + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::lexer::lex;
+
+    fn refs(text: &str) -> (Vec<FoundRef>, Vec<Diagnostic>) {
+        let lexed = lex(text, &[]);
+        comment_refs(
+            &lexed.comments,
+            &["r".to_string(), "req".to_string()],
+            "src/x.rs",
+        )
+    }
+
+    fn short(text: &str) -> Vec<(String, Option<u32>, RefKind, u32)> {
+        refs(text)
+            .0
+            .into_iter()
+            .map(|r| (r.id, r.revision, r.kind, r.line))
+            .collect()
+    }
+
+    fn s(id: &str) -> String {
+        id.to_string()
+    }
+
+    // r[verify src.ref.marker]
+    #[test]
+    fn markers_with_every_verb_and_revision() {
+        let text = r#"// r[verify auth.login]
+// r[impl auth.login+2]
+/// r[auth.lockout]
+//! req[depends store.write, store.read+3]
+/* r[related ui.banner] */
+// see r[verify a.b] and r[verify c-d/e:f]
+"#;
+        assert_eq!(
+            short(text),
+            vec![
+                (s("auth.login"), None, RefKind::Verify, 1),
+                (s("auth.login"), Some(2), RefKind::Impl, 2),
+                (s("auth.lockout"), None, RefKind::Impl, 3),
+                (s("store.write"), None, RefKind::Depends, 4),
+                (s("store.read"), Some(3), RefKind::Depends, 4),
+                (s("ui.banner"), None, RefKind::Related, 5),
+                (s("a.b"), None, RefKind::Verify, 6),
+                (s("c-d/e:f"), None, RefKind::Verify, 6),
+            ]
+        );
+        let (found, _) = refs("//! req[verify x.y]");
+        assert_eq!(found[0].form, RefForm::Marker { prefix: s("req") });
+        assert!(found[0].inner_doc);
+    }
+
+    // r[verify src.ref.marker]
+    #[test]
+    fn unknown_prefix_and_code_like_brackets_are_not_markers() {
+        assert!(short("// foo[bar] and x.r[i] and &r[0] and a::r[k] and arr[verify x]").is_empty());
+        assert!(short("// r[] r[ ] r[verify] r[i + 1]").is_empty());
+        assert!(short("// r[verify a b]").is_empty());
+    }
+
+    // r[verify src.ref.marker]
+    #[test]
+    fn unknown_verb_is_a_warning_at_its_line() {
+        let (found, diags) = refs("\n\n// r[frobnicate a.b]\n");
+        assert!(found.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::UnknownVerb);
+        assert_eq!(diags[0].location.as_ref().map(|l| l.line), Some(3));
+        assert!(diags[0].message.contains("frobnicate"));
+    }
+
+    // r[verify src.ref.plain]
+    #[test]
+    fn plain_lists() {
+        let text = r#"// Verifies: auth.login, auth.lockout
+// Tests: REQ-001 REQ-002.
+/// Implements: store.write+2
+/*
+ * Requirement: calc.add
+ */
+// Verifies: calc.div because it divides
+// verifies: lower.case
+"#;
+        assert_eq!(
+            short(text),
+            vec![
+                (s("auth.login"), None, RefKind::Verify, 1),
+                (s("auth.lockout"), None, RefKind::Verify, 1),
+                (s("REQ-001"), None, RefKind::Verify, 2),
+                (s("REQ-002"), None, RefKind::Verify, 2),
+                (s("store.write"), Some(2), RefKind::Impl, 3),
+                (s("calc.add"), None, RefKind::Verify, 5),
+                (s("calc.div"), None, RefKind::Verify, 7),
+                (s("because"), None, RefKind::Verify, 7),
+                (s("it"), None, RefKind::Verify, 7),
+                (s("divides"), None, RefKind::Verify, 7),
+            ]
+        );
+        assert!(refs("// Tests: x")
+            .0
+            .iter()
+            .all(|r| r.form == RefForm::Plain));
+    }
+
+    // r[verify src.ref.oft]
+    #[test]
+    fn oft_tags() {
+        let text = r#"// [utest->req~login-throttle~2]
+// [itest->req~a~1, req~b~3] [stest->req~c~1] [test->req~d~1]
+/// [impl->dsn~validate-request~1]
+// [impl->dsn~x~1>>utest]
+// [not a tag] [a->b]
+"#;
+        assert_eq!(
+            short(text),
+            vec![
+                (s("req~login-throttle"), Some(2), RefKind::Verify, 1),
+                (s("req~a"), Some(1), RefKind::Verify, 2),
+                (s("req~b"), Some(3), RefKind::Verify, 2),
+                (s("req~c"), Some(1), RefKind::Verify, 2),
+                (s("req~d"), Some(1), RefKind::Verify, 2),
+                (s("dsn~validate-request"), Some(1), RefKind::Impl, 3),
+                (s("dsn~x"), Some(1), RefKind::Impl, 4),
+            ]
+        );
+        assert!(refs("// [utest->req~x~1]")
+            .0
+            .iter()
+            .all(|r| r.form == RefForm::Oft));
+    }
+
+    // r[verify src.ref.file]
+    #[test]
+    fn file_reference_directive() {
+        let (found, _) = refs("//@ reference: attributes.diagnostic.namespace.unknown-invalid-syntax\n//@ check-pass\n// @ reference: not.this\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].id,
+            "attributes.diagnostic.namespace.unknown-invalid-syntax"
+        );
+        assert_eq!(found[0].form, RefForm::FileReference);
+        assert_eq!(found[0].kind, RefKind::Verify);
+    }
+
+    // r[verify src.masking]
+    #[test]
+    fn code_spans_hide_references_even_over_two_lines() {
+        let text = r#"/// Write `r[verify a.one]` to claim it, or
+/// `// r[verify
+/// a.two]` across lines, but r[verify a.three] counts.
+///
+/// An unclosed ` tick does not swallow r[verify a.four]
+///
+/// `` r[verify a.five] ` `` and ``` r[verify a.six] ```
+// `Verifies: a.seven`
+/// ```
+/// // r[verify a.eight]
+///
+/// let x = 1; // r[verify a.nine]
+/// ```
+/// r[verify a.ten]
+"#;
+        assert_eq!(
+            short(text),
+            vec![
+                (s("a.three"), None, RefKind::Verify, 3),
+                (s("a.four"), None, RefKind::Verify, 5),
+                (s("a.ten"), None, RefKind::Verify, 14),
+            ]
+        );
+    }
+
+    // r[verify src.masking]
+    #[test]
+    fn backtick_matching_is_linear() {
+        let mut text = String::new();
+        for n in 0..20_000 {
+            text.push_str(&"`".repeat(n % 50 + 1));
+            text.push(' ');
+        }
+        let mut bytes = text.into_bytes();
+        strip_code_spans(&mut bytes);
+    }
+}
