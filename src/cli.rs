@@ -29,12 +29,26 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run, so the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyze, print the summary and diagnostics, apply the gate.
     Check(CheckArgs),
     /// One requirement's whole trail: text, parents, children, tests, results, and why.
     Show(ShowArgs),
+    /// Detect the conventions in use and write a commented reqtrail.toml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The project's root directory.
+    #[arg(default_value = ".")]
+    pub root: PathBuf,
+    /// Overwrite an existing reqtrail.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options that decide what is analysed; shared by `check` and `show`.
@@ -88,6 +102,18 @@ pub struct CheckArgs {
     /// Print only the diagnostics and the verdict.
     #[arg(long, short)]
     pub quiet: bool,
+    /// An earlier `--json` report: fail only on what got worse than it.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Gate only the requirements and tests changed since this git ref (e.g. origin/main).
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Write SARIF 2.1.0 for code-scanning UIs.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Write a short Markdown summary for a pull-request comment.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -109,6 +135,8 @@ pub enum ColorChoice {
 pub enum Format {
     Human,
     Json,
+    /// GitHub Actions workflow annotations, then the summary.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,22 +149,32 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
+        Command::Init(args) => {
+            print_stdout(&crate::init::run(&args.root, args.force)?)?;
+            Ok(0)
+        }
     }
 }
 
 fn check(args: CheckArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&Deny::Warnings);
-    let (report, _config) = analyze(&args.input, deny_warnings)?;
-    let verdict = gate::judge(
-        &report,
-        &GateOptions {
-            fail_under: args.fail_under,
-        },
-    );
+    let (report, config) = analyze(&args.input, deny_warnings)?;
+    let options = ci_gate_options(&args, &report, &config)?;
+    let verdict = gate::judge(&report, &options);
+    write_ci_outputs(&args, &report, &verdict, &options)?;
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-")) || args.format == Format::Json;
     if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
         write_output(path, report::json::render(&report).as_bytes())?;
+    }
+    if let Some(path) = &args.html {
+        let options = report::html::HtmlOptions {
+            source_link: args.source_link.clone(),
+        };
+        write_output(path, report::html::render(&report, &options)?.as_bytes())?;
+    }
+    if let Some(path) = &args.csv {
+        write_output(path, report::csv::render(&report).as_bytes())?;
     }
     let summary = report::human::render(
         &report,
@@ -144,6 +182,7 @@ fn check(args: CheckArgs) -> Result<i32> {
         paint_for(args.input.color, !json_to_stdout),
         args.quiet,
     );
+    let summary = with_ci_sections(summary, &args, &report, &verdict, &options);
     if json_to_stdout {
         print_stdout(&report::json::render(&report))?;
         eprint!("{summary}");
@@ -375,4 +414,108 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `--fail-under`, `--baseline` and `--changed-since` as the gate's options: the baseline is
+/// read and compared, git is asked what changed. Bad values are usage errors (exit 2).
+fn ci_gate_options(args: &CheckArgs, report: &Report, config: &Config) -> Result<GateOptions> {
+    if let Some(pct) = args.fail_under {
+        if !(0.0..=100.0).contains(&pct) {
+            bail!("--fail-under takes a percentage from 0 to 100, got {pct}");
+        }
+    }
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let base = crate::baseline::load(path)?;
+            let mut comparison = crate::baseline::compare(&base, report);
+            comparison.baseline = path.to_string_lossy().replace('\\', "/");
+            Some(comparison)
+        }
+        None => None,
+    };
+    let scope = match &args.changed_since {
+        Some(reference) => {
+            let diff = crate::changes::git_diff(&args.input.root, reference)?;
+            let options = config.source_options();
+            Some(crate::changes::scope(
+                report,
+                &diff,
+                &args.input.root,
+                &options,
+            ))
+        }
+        None => None,
+    };
+    Ok(GateOptions {
+        fail_under: args.fail_under,
+        baseline,
+        scope,
+    })
+}
+
+/// `--sarif` and `--markdown`.
+fn write_ci_outputs(
+    args: &CheckArgs,
+    report: &Report,
+    verdict: &gate::GateVerdict,
+    options: &GateOptions,
+) -> Result<()> {
+    if let Some(path) = &args.sarif {
+        write_output(path, report::sarif::render(report, verdict).as_bytes())?;
+    }
+    if let Some(path) = &args.markdown {
+        let link = args.source_link.clone().or_else(github_source_link);
+        let context = report::markdown::MarkdownContext {
+            verdict: Some(verdict),
+            comparison: options.baseline.as_ref(),
+            scope: options.scope.as_ref(),
+            link: link.as_deref(),
+        };
+        write_output(path, report::markdown::render(report, &context).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// In GitHub Actions, links to the files at the commit the report was made from.
+fn github_source_link() -> Option<String> {
+    let server = std::env::var("GITHUB_SERVER_URL")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    let repository = std::env::var("GITHUB_REPOSITORY")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    Some(format!(
+        "{server}/{repository}/blob/{{commit}}/{{path}}#L{{line}}"
+    ))
+}
+
+/// Adds what `--changed-since` and `--baseline` found to the terminal summary, right above the
+/// verdict they explain, and the annotations in front for `--format github`.
+fn with_ci_sections(
+    summary: String,
+    args: &CheckArgs,
+    report: &Report,
+    verdict: &gate::GateVerdict,
+    options: &GateOptions,
+) -> String {
+    let mut sections = String::new();
+    if let Some(scope) = &options.scope {
+        sections.push_str(&crate::changes::describe(scope));
+    }
+    if let Some(comparison) = &options.baseline {
+        sections.push_str(&crate::baseline::describe(comparison));
+    }
+    let mut out = if sections.is_empty() {
+        summary
+    } else {
+        // The verdict is the summary's last paragraph, after its only trailing blank line.
+        match summary.trim_end().rfind("\n\n") {
+            Some(at) => format!("{}\n{sections}{}", &summary[..at + 1], &summary[at + 1..]),
+            None => format!("{sections}{summary}"),
+        }
+    };
+    if args.format == Format::Github {
+        out = report::github::render(report, verdict) + &out;
+    }
+    out
 }

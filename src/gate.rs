@@ -1,13 +1,24 @@
 //! The gate: from a report (and the gate options) to pass or fail, with the reasons in words
 //! (PRODUCT.md section 7). Exit code 1 means this said "fail"; it never decides exit code 2.
+//!
+//! Without options every error diagnostic and every active requirement that is not verified or
+//! waived fails. `--fail-under` replaces the gaps rule by a coverage floor; `--baseline` fails
+//! only on what got worse than an earlier report; `--changed-since` narrows requirements and
+//! diagnostics to what the branch touched (coverage stays a whole-project number).
 
-use crate::report::Report;
+use crate::baseline::{Change, ChangeKind, Comparison};
+use crate::changes::Scope;
 use crate::model::Severity;
+use crate::report::{Report, RequirementEntry};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GateOptions {
     /// `--fail-under PCT`: coverage below this fails; gaps alone then do not.
     pub fail_under: Option<f64>,
+    /// `--baseline FILE`: the comparison with the earlier report; only "worse" fails.
+    pub baseline: Option<Comparison>,
+    /// `--changed-since REF`: only these requirements, and diagnostics on these lines, count.
+    pub scope: Option<Scope>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,53 +26,145 @@ pub struct GateVerdict {
     pub passed: bool,
     /// Why it failed, one line each; empty when it passed.
     pub reasons: Vec<String>,
+    /// Ids of the requirements whose gap fails the gate (renderers mark them as errors and the
+    /// other gaps as warnings).
+    pub blocking: Vec<String>,
 }
+
+/// How many ids or changes a reason names before "and N more".
+const NAMED: usize = 5;
 
 pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
     let mut reasons = Vec::new();
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    if errors > 0 {
-        reasons.push(format!("{errors} error diagnostic{}", plural(errors)));
-    }
-    let summary = &report.summary;
-    match options.fail_under {
-        Some(threshold) => {
-            if summary.coverage_percent < threshold {
-                reasons.push(format!(
-                    "coverage {:.1}% is under --fail-under {threshold}%",
-                    summary.coverage_percent
-                ));
+    let mut blocking = Vec::new();
+    let scope = options.scope.as_ref();
+    let in_scope = |id: &str| scope.is_none_or(|s| s.has_requirement(id));
+
+    if let Some(comparison) = &options.baseline {
+        let worse: Vec<&Change> = comparison
+            .worse
+            .iter()
+            .filter(|c| match scope {
+                None => true,
+                Some(s) if c.kind.is_requirement() => s.has_requirement(&c.id),
+                Some(s) if c.kind == ChangeKind::NewError => s.covers(c.file.as_deref(), c.line),
+                Some(_) => true,
+            })
+            .collect();
+        if !worse.is_empty() {
+            let named: Vec<String> = worse.iter().take(NAMED).map(|c| short(c)).collect();
+            reasons.push(format!(
+                "{} change{} worse than the baseline: {}{}",
+                worse.len(),
+                plural(worse.len()),
+                named.join(", "),
+                more(worse.len())
+            ));
+            blocking.extend(
+                worse
+                    .iter()
+                    .filter(|c| c.kind.is_requirement())
+                    .map(|c| c.id.clone()),
+            );
+        }
+    } else {
+        let errors = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| scope.is_none_or(|s| s.covers(d.file.as_deref(), d.line)))
+            .count();
+        if errors > 0 {
+            let place = if scope.is_some() {
+                " on changed lines"
+            } else {
+                ""
+            };
+            reasons.push(format!(
+                "{errors} error diagnostic{}{place}",
+                plural(errors)
+            ));
+        }
+        if options.fail_under.is_none() {
+            let gaps: Vec<&RequirementEntry> = report.gaps().filter(|r| in_scope(&r.id)).collect();
+            if !gaps.is_empty() {
+                reasons.push(gaps_reason(report, &gaps, scope.is_some()));
+                blocking.extend(gaps.iter().map(|r| r.id.clone()));
             }
         }
-        None => {
-            let gaps = report.gaps().count();
-            if gaps > 0 {
-                let mut parts = Vec::new();
-                for (n, what) in [
-                    (summary.failing, "failing"),
-                    (summary.unverified, "unverified"),
-                    (summary.partial, "partially verified"),
-                ] {
-                    if n > 0 {
-                        parts.push(format!("{n} {what}"));
-                    }
-                }
-                reasons.push(format!(
-                    "{} active requirement{} not verified ({})",
-                    gaps,
-                    plural(gaps),
-                    parts.join(", ")
-                ));
-            }
+    }
+    if let Some(threshold) = options.fail_under {
+        let coverage = report.summary.coverage_percent;
+        if coverage < threshold {
+            reasons.push(format!(
+                "coverage {coverage:.1}% is under --fail-under {threshold}%"
+            ));
         }
     }
+    blocking.sort();
+    blocking.dedup();
     GateVerdict {
         passed: reasons.is_empty(),
         reasons,
+        blocking,
+    }
+}
+
+fn gaps_reason(report: &Report, gaps: &[&RequirementEntry], scoped: bool) -> String {
+    if scoped {
+        let named: Vec<String> = gaps
+            .iter()
+            .take(NAMED)
+            .map(|r| format!("`{}` ({})", r.id, r.status.as_str()))
+            .collect();
+        return format!(
+            "{} changed requirement{} not verified: {}{}",
+            gaps.len(),
+            plural(gaps.len()),
+            named.join(", "),
+            more(gaps.len())
+        );
+    }
+    let summary = &report.summary;
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (summary.failing, "failing"),
+        (summary.unverified, "unverified"),
+        (summary.partial, "partially verified"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    format!(
+        "{} active requirement{} not verified ({})",
+        gaps.len(),
+        plural(gaps.len()),
+        parts.join(", ")
+    )
+}
+
+/// A change in a few words, for the one-line reason.
+fn short(change: &Change) -> String {
+    let place = match (&change.file, change.line) {
+        (Some(f), Some(l)) => format!(" at {f}:{l}"),
+        (Some(f), None) => format!(" in {f}"),
+        _ => String::new(),
+    };
+    match change.kind {
+        ChangeKind::NoLongerVerified => format!("`{}` no longer verified", change.id),
+        ChangeKind::NowFailing => format!("`{}` now failing", change.id),
+        ChangeKind::NewGap => format!("new requirement `{}` not verified", change.id),
+        ChangeKind::NewError => format!("new error [{}]{place}", change.id),
+        _ => change.what.clone(),
+    }
+}
+
+fn more(n: usize) -> String {
+    if n > NAMED {
+        format!(" and {} more", n - NAMED)
+    } else {
+        String::new()
     }
 }
 
@@ -71,4 +174,9 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// Whether a gap is one the verdict blames (an error in annotations) or an old one (a warning).
+pub fn is_blocking(verdict: &GateVerdict, requirement: &RequirementEntry) -> bool {
+    verdict.blocking.binary_search(&requirement.id).is_ok()
 }

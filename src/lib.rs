@@ -4,6 +4,8 @@
 //! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `gate` and `report::*`.
 //! `cli` only wires them together.
 
+pub mod baseline;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -11,6 +13,7 @@ pub mod evaluate;
 pub mod evidence;
 pub mod gate;
 pub mod graph;
+pub mod init;
 pub mod model;
 pub mod report;
 pub mod source;

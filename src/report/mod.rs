@@ -4,8 +4,11 @@
 //! `evaluate` builds a [`Report`]; every renderer (terminal, JSON, HTML, CSV, SARIF, Markdown,
 //! GitHub annotations) is a function of it alone, so all formats tell the same story.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::model::{Code, Lifecycle, Severity, Status, TestStatus};
 use serde::{Deserialize, Serialize};

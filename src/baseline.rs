@@ -1,0 +1,499 @@
+//! `--baseline FILE`: compares this run's report with an earlier `--json` report, so a project
+//! with many old gaps can gate pull requests on what they make worse (PRODUCT.md section 7).
+//!
+//! [`load`] reads the earlier report; [`compare`] is a plain function of two reports that lists
+//! what got worse and what got better. The gate then fails only on the "worse" list.
+
+use crate::model::{Code, Severity, Status};
+use crate::report::{DiagnosticEntry, Report, RequirementEntry, SCHEMA};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// What changed between the baseline and now, in both directions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Where the baseline was read from, as the user gave it.
+    pub baseline: String,
+    pub coverage_before: f64,
+    pub coverage_after: f64,
+    /// What got worse, sorted by kind, then file, line and id.
+    pub worse: Vec<Change>,
+    /// What got better, sorted the same way.
+    pub better: Vec<Change>,
+}
+
+/// One thing that got worse or better.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The requirement id, or the diagnostic code; empty for coverage.
+    pub id: String,
+    /// In words, for the terminal and the PR comment.
+    pub what: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// Worse: a requirement that was verified (or waived) is now a gap.
+    NoLongerVerified,
+    /// Worse: a requirement whose tests now fail and did not before.
+    NowFailing,
+    /// Worse: a requirement that is new (or newly counted) and not verified.
+    NewGap,
+    /// Worse: an error diagnostic the baseline did not have.
+    NewError,
+    /// Worse: overall coverage went down.
+    CoverageDrop,
+    /// Better: a gap of the baseline is now verified or waived.
+    NowVerified,
+    /// Better: a requirement that failed no longer does (it may still be unverified).
+    NoLongerFailing,
+    /// Better: a new requirement that is verified from the start.
+    NewVerified,
+    /// Better: an error diagnostic of the baseline is gone.
+    ErrorFixed,
+    /// Better: overall coverage went up.
+    CoverageRise,
+}
+
+impl ChangeKind {
+    /// Whether the change is about a requirement (as opposed to a diagnostic or coverage).
+    pub fn is_requirement(self) -> bool {
+        matches!(
+            self,
+            ChangeKind::NoLongerVerified
+                | ChangeKind::NowFailing
+                | ChangeKind::NewGap
+                | ChangeKind::NowVerified
+                | ChangeKind::NoLongerFailing
+                | ChangeKind::NewVerified
+        )
+    }
+}
+
+impl Comparison {
+    pub fn is_worse(&self) -> bool {
+        !self.worse.is_empty()
+    }
+}
+
+/// Reads an earlier `--json` report. Anything else (not JSON, another schema, a truncated file)
+/// is an error that names the file and says how to make a good one.
+pub fn load(path: &Path) -> Result<Report> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline {}", path.display()))?;
+    parse(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "baseline {} is not a reqtrail JSON report: {e}; write one with `reqtrail check --json FILE` on the base branch",
+            path.display()
+        )
+    })
+}
+
+/// Parses a report from JSON text, checking the schema first so an unrelated JSON file gets a
+/// clear message instead of a missing-field error.
+pub fn parse(text: &str) -> Result<Report> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("invalid JSON ({e})"))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(schema) if schema == SCHEMA => {}
+        Some(other) => bail!("its schema is `{other}`, expected `{SCHEMA}`"),
+        None => bail!("it has no `schema` field (expected `{SCHEMA}`)"),
+    }
+    serde_json::from_value(value).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn is_gap(r: &RequirementEntry) -> bool {
+    r.lifecycle.is_counted() && !matches!(r.status, Status::Verified | Status::Waived)
+}
+
+fn is_done(r: &RequirementEntry) -> bool {
+    r.lifecycle.is_counted() && matches!(r.status, Status::Verified | Status::Waived)
+}
+
+fn requirement_change(kind: ChangeKind, r: &RequirementEntry, what: String) -> Change {
+    Change {
+        kind,
+        id: r.id.clone(),
+        what,
+        file: Some(r.file.clone()),
+        line: Some(r.line),
+    }
+}
+
+/// Lists what got worse and what got better from `base` to `now`.
+///
+/// Requirements are matched by id. Diagnostics are matched by code, file and message, line
+/// numbers aside, because unrelated edits shift lines; several identical diagnostics are
+/// counted, so a second copy of an old error is still new.
+pub fn compare(base: &Report, now: &Report) -> Comparison {
+    let mut worse = Vec::new();
+    let mut better = Vec::new();
+
+    // Duplicate ids are possible in a report (a `duplicate-id` error); the first one counts.
+    let mut before: HashMap<&str, &RequirementEntry> = HashMap::new();
+    for r in &base.requirements {
+        before.entry(r.id.as_str()).or_insert(r);
+    }
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for r in &now.requirements {
+        if seen.insert(r.id.as_str(), ()).is_some() {
+            continue;
+        }
+        let status = r.status.as_str();
+        match before.get(r.id.as_str()) {
+            Some(old) if old.lifecycle.is_counted() => {
+                if is_done(old) && is_gap(r) {
+                    worse.push(requirement_change(
+                        ChangeKind::NoLongerVerified,
+                        r,
+                        format!("was {}, now {status}: {}", old.status.as_str(), r.reason),
+                    ));
+                } else if is_gap(r) && r.status == Status::Failing && old.status != Status::Failing
+                {
+                    worse.push(requirement_change(
+                        ChangeKind::NowFailing,
+                        r,
+                        format!("was {}, now failing: {}", old.status.as_str(), r.reason),
+                    ));
+                } else if is_gap(old) && is_done(r) {
+                    better.push(requirement_change(
+                        ChangeKind::NowVerified,
+                        r,
+                        format!("was {}, now {status}", old.status.as_str()),
+                    ));
+                } else if old.status == Status::Failing && is_gap(r) && r.status != Status::Failing
+                {
+                    better.push(requirement_change(
+                        ChangeKind::NoLongerFailing,
+                        r,
+                        format!("was failing, now {status}: {}", r.reason),
+                    ));
+                }
+            }
+            // New, or counted only now (a draft made active): judged like a new requirement.
+            old => {
+                let newly = if old.is_some() {
+                    format!("now {}", r.lifecycle.as_str())
+                } else {
+                    "new".to_string()
+                };
+                if is_gap(r) {
+                    worse.push(requirement_change(
+                        ChangeKind::NewGap,
+                        r,
+                        format!("{newly} and {status}: {}", r.reason),
+                    ));
+                } else if is_done(r) {
+                    better.push(requirement_change(
+                        ChangeKind::NewVerified,
+                        r,
+                        format!("{newly} and {status}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    let (new_errors, fixed_errors) = diff_errors(&base.diagnostics, &now.diagnostics);
+    for d in new_errors {
+        worse.push(diagnostic_change(ChangeKind::NewError, d));
+    }
+    for d in fixed_errors {
+        better.push(diagnostic_change(ChangeKind::ErrorFixed, d));
+    }
+
+    let (b, a) = (base.summary.coverage_percent, now.summary.coverage_percent);
+    // Coverage has one decimal; anything smaller than that is rounding, not change.
+    if a < b - 0.05 {
+        worse.push(coverage_change(ChangeKind::CoverageDrop, b, a));
+    } else if a > b + 0.05 {
+        better.push(coverage_change(ChangeKind::CoverageRise, b, a));
+    }
+
+    worse.sort();
+    better.sort();
+    Comparison {
+        baseline: String::new(),
+        coverage_before: b,
+        coverage_after: a,
+        worse,
+        better,
+    }
+}
+
+fn coverage_change(kind: ChangeKind, before: f64, after: f64) -> Change {
+    Change {
+        kind,
+        id: String::new(),
+        what: format!("coverage {before:.1}% -> {after:.1}%"),
+        file: None,
+        line: None,
+    }
+}
+
+fn diagnostic_change(kind: ChangeKind, d: &DiagnosticEntry) -> Change {
+    Change {
+        kind,
+        id: d.code.as_str().to_string(),
+        what: d.message.clone(),
+        file: d.file.clone(),
+        line: d.line,
+    }
+}
+
+/// Error diagnostics of `now` that `base` lacks, and error diagnostics of `base` that `now`
+/// lacks. Matching ignores lines and severities: a warning of the baseline that `--deny warnings`
+/// turns into an error now is not new.
+fn diff_errors<'a>(
+    base: &'a [DiagnosticEntry],
+    now: &'a [DiagnosticEntry],
+) -> (Vec<&'a DiagnosticEntry>, Vec<&'a DiagnosticEntry>) {
+    type Key<'k> = (Code, Option<&'k str>, &'k str);
+    let key =
+        |d: &'a DiagnosticEntry| -> Key<'a> { (d.code, d.file.as_deref(), d.message.as_str()) };
+    let mut available: BTreeMap<Key<'a>, usize> = BTreeMap::new();
+    for d in base {
+        *available.entry(key(d)).or_default() += 1;
+    }
+    let mut new_errors = Vec::new();
+    let mut matched_now: BTreeMap<Key<'a>, usize> = BTreeMap::new();
+    for d in now {
+        let k = key(d);
+        match available.get_mut(&k) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                *matched_now.entry(k).or_default() += 1;
+            }
+            _ if d.severity == Severity::Error => new_errors.push(d),
+            _ => {}
+        }
+    }
+    // A baseline error is fixed when fewer copies of it remain now.
+    let mut fixed = Vec::new();
+    for d in base.iter().filter(|d| d.severity == Severity::Error) {
+        let k = key(d);
+        match matched_now.get_mut(&k) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => fixed.push(d),
+        }
+    }
+    (new_errors, fixed)
+}
+
+/// The comparison in words for the terminal: coverage, then the worse and better lists.
+pub fn describe(comparison: &Comparison) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Against the baseline {}: coverage {:.1}% -> {:.1}%",
+        comparison.baseline, comparison.coverage_before, comparison.coverage_after
+    );
+    for (label, list) in [("worse", &comparison.worse), ("better", &comparison.better)] {
+        if list.is_empty() {
+            let _ = writeln!(out, "  nothing {label}");
+            continue;
+        }
+        let _ = writeln!(out, "  {label} ({}):", list.len());
+        for change in list {
+            let _ = writeln!(out, "    {}", change_line(change));
+        }
+    }
+    out
+}
+
+/// One change as a line: `requirement `x` (docs/a.md:3): was verified, now unverified: ...`.
+pub fn change_line(change: &Change) -> String {
+    let place = match (&change.file, change.line) {
+        (Some(file), Some(line)) => format!(" ({file}:{line})"),
+        (Some(file), None) => format!(" ({file})"),
+        _ => String::new(),
+    };
+    if change.kind.is_requirement() {
+        format!("requirement `{}`{place}: {}", change.id, change.what)
+    } else if matches!(change.kind, ChangeKind::NewError | ChangeKind::ErrorFixed) {
+        let label = if change.kind == ChangeKind::NewError {
+            "new error"
+        } else {
+            "fixed error"
+        };
+        format!("{label} [{}]{place}: {}", change.id, change.what)
+    } else {
+        change.what.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lifecycle;
+    use crate::report::{Summary, Tool};
+
+    fn requirement(id: &str, status: Status, line: u32) -> RequirementEntry {
+        RequirementEntry {
+            id: id.to_string(),
+            title: String::new(),
+            text: String::new(),
+            file: "docs/spec.md".to_string(),
+            line,
+            revision: 1,
+            lifecycle: Lifecycle::Active,
+            status,
+            reason: format!("{} for a reason", status.as_str()),
+            style: "marker".to_string(),
+            area: String::new(),
+            tags: vec![],
+            waived: None,
+            parents: vec![],
+            children: vec![],
+            fields: Default::default(),
+            verified_by: vec![],
+            implemented_by: vec![],
+        }
+    }
+
+    fn error(message: &str, line: u32) -> DiagnosticEntry {
+        DiagnosticEntry {
+            code: Code::UnknownReference,
+            severity: Severity::Error,
+            message: message.to_string(),
+            file: Some("src/lib.rs".to_string()),
+            line: Some(line),
+            suggestion: None,
+        }
+    }
+
+    fn report(requirements: Vec<RequirementEntry>, diagnostics: Vec<DiagnosticEntry>) -> Report {
+        let counted = requirements.len();
+        let verified = requirements
+            .iter()
+            .filter(|r| r.status == Status::Verified)
+            .count();
+        Report {
+            schema: SCHEMA.to_string(),
+            tool: Tool {
+                name: "reqtrail".to_string(),
+                version: "0".to_string(),
+            },
+            project: "p".to_string(),
+            root: ".".to_string(),
+            commit: None,
+            generated_at: String::new(),
+            results_given: false,
+            summary: Summary {
+                requirements: counted,
+                active: counted,
+                verified,
+                coverage_percent: if counted == 0 {
+                    100.0
+                } else {
+                    (verified as f64 * 1000.0 / counted as f64).round() / 10.0
+                },
+                ..Summary::default()
+            },
+            documents: vec![],
+            areas: vec![],
+            requirements,
+            tests: vec![],
+            diagnostics,
+        }
+    }
+
+    // r[verify gate.baseline]
+    #[test]
+    fn lists_worse_and_better_both_ways() {
+        let base = report(
+            vec![
+                requirement("a", Status::Verified, 1),
+                requirement("b", Status::Unverified, 5),
+                requirement("c", Status::Verified, 9),
+            ],
+            vec![error("unknown requirement `x`", 3)],
+        );
+        let now = report(
+            vec![
+                requirement("a", Status::Unverified, 1),
+                requirement("b", Status::Verified, 5),
+                requirement("c", Status::Verified, 9),
+                requirement("d", Status::Unverified, 12),
+            ],
+            vec![
+                error("unknown requirement `x`", 4),
+                error("unknown requirement `y`", 8),
+            ],
+        );
+        let forward = compare(&base, &now);
+        let kinds: Vec<(ChangeKind, &str)> = forward
+            .worse
+            .iter()
+            .map(|c| (c.kind, c.id.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (ChangeKind::NoLongerVerified, "a"),
+                (ChangeKind::NewGap, "d"),
+                (ChangeKind::NewError, "unknown-reference"),
+                (ChangeKind::CoverageDrop, ""),
+            ]
+        );
+        assert_eq!(forward.worse[2].what, "unknown requirement `y`");
+        assert_eq!(forward.better.len(), 1);
+        assert_eq!(forward.better[0].kind, ChangeKind::NowVerified);
+        assert_eq!(forward.better[0].id, "b");
+
+        // The other way round, what got worse got better, and the reverse.
+        let backward = compare(&now, &base);
+        let kinds: Vec<ChangeKind> = backward.better.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ChangeKind::NowVerified,
+                ChangeKind::ErrorFixed,
+                ChangeKind::CoverageRise
+            ]
+        );
+        assert_eq!(backward.worse.len(), 1);
+        assert_eq!(backward.worse[0].kind, ChangeKind::NoLongerVerified);
+        assert_eq!(backward.worse[0].id, "b");
+    }
+
+    // r[verify gate.baseline]
+    #[test]
+    fn identical_reports_compare_equal_and_copies_of_errors_count() {
+        let base = report(
+            vec![requirement("a", Status::Verified, 1)],
+            vec![error("same", 3)],
+        );
+        let same = compare(&base, &base);
+        assert!(same.worse.is_empty() && same.better.is_empty());
+        let twice = report(
+            vec![requirement("a", Status::Verified, 1)],
+            vec![error("same", 3), error("same", 30)],
+        );
+        let cmp = compare(&base, &twice);
+        assert_eq!(cmp.worse.len(), 1);
+        assert_eq!(cmp.worse[0].kind, ChangeKind::NewError);
+    }
+
+    // r[verify gate.baseline]
+    #[test]
+    fn a_file_that_is_not_a_report_is_refused() {
+        assert!(parse("not json").is_err());
+        let err = parse(r#"{"schema": "other/2"}"#).unwrap_err().to_string();
+        assert!(err.contains("other/2"), "{err}");
+        assert!(parse(r#"{"runs": []}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("schema"));
+        let good = report(vec![requirement("a", Status::Verified, 1)], vec![]);
+        let text = serde_json::to_string(&good).unwrap();
+        assert_eq!(parse(&text).unwrap(), good);
+    }
+}

@@ -1,0 +1,837 @@
+//! `--changed-since REF`: which requirements and tests a branch touched, so a pull request is
+//! gated on what it changed and not on every old gap of the project (PRODUCT.md section 7).
+//!
+//! Git is asked a fixed, small number of questions (is this a repository, what is REF, where did
+//! the branch leave it, which files changed, which lines changed, which files are new and
+//! untracked): one `git` process each, never one per file. Everything after that is a plain
+//! function of the diff and the [`Report`]: a requirement changed when a line from its definition
+//! to the line before the next requirement in its file changed; a test changed when a line of its
+//! function (attributes and the comments right above included) changed.
+
+use crate::config::SourceOptions;
+use crate::model::CrateUnit;
+use crate::report::Report;
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+/// What git says changed in one file since the base, on the new side.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileChange {
+    pub status: FileStatus,
+    /// Hunks of `git diff -U0`, in order.
+    pub hunks: Vec<Hunk>,
+    /// The removed lines, joined: references that were deleted are looked for in here.
+    pub removed: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FileStatus {
+    /// New in the branch, or untracked in the working tree.
+    Added,
+    #[default]
+    Modified,
+    /// Moved (maybe edited too); `from` is the old path.
+    Renamed {
+        from: String,
+    },
+    Deleted,
+}
+
+/// One hunk of a zero-context diff: its header, and which of its lines hold text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hunk {
+    pub old_start: u32,
+    pub old_count: u32,
+    pub new_start: u32,
+    pub new_count: u32,
+    /// New-side lines added with something other than whitespace on them.
+    pub text_added: Vec<u32>,
+    /// Whether a removed line had something other than whitespace on it.
+    pub text_removed: bool,
+}
+
+impl Hunk {
+    /// The new-side lines this hunk touches. Blank lines added or removed touch nothing (a blank
+    /// line between two requirements belongs to the first, and would otherwise blame it for its
+    /// new neighbour). A deletion touches the line above the gap, or line 1 at the top.
+    fn touched(&self) -> Vec<(u32, u32)> {
+        if !self.text_added.is_empty() {
+            let mut ranges: Vec<(u32, u32)> = Vec::new();
+            for &line in &self.text_added {
+                match ranges.last_mut() {
+                    Some((_, end)) if *end + 1 == line => *end = line,
+                    _ => ranges.push((line, line)),
+                }
+            }
+            ranges
+        } else if !self.text_removed {
+            Vec::new()
+        } else if self.new_count == 0 {
+            let at = self.new_start.max(1);
+            vec![(at, at)]
+        } else {
+            vec![(
+                self.new_start,
+                self.new_start.saturating_add(self.new_count - 1),
+            )]
+        }
+    }
+}
+
+/// Everything git reported, keyed by path relative to the analysed root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// The ref as the user gave it.
+    pub reference: String,
+    /// The commit compared against: where the branch left REF (their merge base).
+    pub base: String,
+    pub files: BTreeMap<String, FileChange>,
+}
+
+/// Lines of one file that changed, new side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lines {
+    /// The whole file is new (or moved).
+    All,
+    /// Inclusive ranges, sorted.
+    Ranges(Vec<(u32, u32)>),
+}
+
+impl Lines {
+    pub fn contains(&self, line: u32) -> bool {
+        match self {
+            Lines::All => true,
+            Lines::Ranges(ranges) => ranges.iter().any(|&(a, b)| a <= line && line <= b),
+        }
+    }
+
+    fn overlaps(&self, from: u32, to: u32) -> bool {
+        match self {
+            Lines::All => true,
+            Lines::Ranges(ranges) => ranges.iter().any(|&(a, b)| a <= to && from <= b),
+        }
+    }
+}
+
+/// A requirement the branch touched, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopedRequirement {
+    pub id: String,
+    pub file: String,
+    pub line: u32,
+    /// `added`, `changed`, `verified by changed test ...`, `a reference to it was removed ...`.
+    pub why: String,
+}
+
+/// A test the branch touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedTest {
+    pub test: String,
+    pub binary: String,
+    pub file: String,
+    pub line: u32,
+    /// `added`, `changed` or `moved from OLD`.
+    pub why: String,
+}
+
+/// What `--changed-since` gates: these requirements, and diagnostics on these lines.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scope {
+    pub reference: String,
+    pub base: String,
+    /// Sorted by file, line, id.
+    pub requirements: Vec<ScopedRequirement>,
+    /// Sorted by file, line, name.
+    pub tests: Vec<ChangedTest>,
+    /// Changed lines per file (Markdown and Rust files only).
+    pub lines: BTreeMap<String, Lines>,
+}
+
+impl Scope {
+    pub fn has_requirement(&self, id: &str) -> bool {
+        self.requirements.iter().any(|r| r.id == id)
+    }
+
+    /// Whether a finding at this place is the branch's doing: it sits on a changed line, or in a
+    /// changed file when it has no line. Findings about the whole run (no file) always count.
+    pub fn covers(&self, file: Option<&str>, line: Option<u32>) -> bool {
+        match (file, line) {
+            (None, _) => true,
+            (Some(file), None) => self.lines.contains_key(file),
+            (Some(file), Some(line)) => self.lines.get(file).is_some_and(|l| l.contains(line)),
+        }
+    }
+}
+
+/// Asks git what changed at `root` since `reference` (working tree included, untracked files
+/// counted as added). Errors: git missing, not a repository, unknown ref; each says what to do.
+pub fn git_diff(root: &Path, reference: &str) -> Result<Diff> {
+    if reference.is_empty() || reference.starts_with('-') {
+        bail!("--changed-since needs a git ref such as `origin/main`, got `{reference}`");
+    }
+    let inside = git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|_| {
+        anyhow::anyhow!(
+            "{} is not inside a git repository: --changed-since compares with git history, so run it in a clone (or drop the flag)",
+            root.display()
+        )
+    })?;
+    if String::from_utf8_lossy(&inside).trim() != "true" {
+        bail!(
+            "{} is not inside a git work tree: --changed-since needs a checkout",
+            root.display()
+        );
+    }
+    let commit = git(
+        root,
+        &["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{reference}^{{commit}}")],
+    )
+    .map_err(|_| {
+        anyhow::anyhow!(
+            "unknown git ref `{reference}`: give a branch, tag or commit that exists here (in CI, fetch it first, e.g. actions/checkout with `fetch-depth: 0`)"
+        )
+    })?;
+    let commit = String::from_utf8_lossy(&commit).trim().to_string();
+    // Compare with where the branch left REF, so what REF gained since is not counted as ours.
+    let base = git(root, &["merge-base", &commit, "HEAD"])
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or(commit);
+
+    let name_status = git(
+        root,
+        &[
+            "diff",
+            "--name-status",
+            "-z",
+            "-M",
+            "--relative",
+            "--no-ext-diff",
+            &base,
+            "--",
+        ],
+    )?;
+    let patch = git(
+        root,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "-U0",
+            "-M",
+            "--relative",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            &base,
+            "--",
+            "*.md",
+            "*.markdown",
+            "*.rs",
+        ],
+    )?;
+    let untracked = git(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+
+    let mut files = BTreeMap::new();
+    for (path, status) in parse_name_status(&name_status) {
+        files.insert(
+            path,
+            FileChange {
+                status,
+                ..FileChange::default()
+            },
+        );
+    }
+    for (path, change) in parse_patch(&String::from_utf8_lossy(&patch)) {
+        let entry = files.entry(path).or_default();
+        entry.hunks = change.hunks;
+        entry.removed = change.removed;
+    }
+    for path in untracked.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+        files.insert(
+            String::from_utf8_lossy(path).into_owned(),
+            FileChange {
+                status: FileStatus::Added,
+                ..FileChange::default()
+            },
+        );
+    }
+    Ok(Diff {
+        reference: reference.to_string(),
+        base,
+        files,
+    })
+}
+
+/// Runs one git command at `root`; a failure carries git's own message.
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .output()
+        .context("cannot run git: install git, or drop --changed-since")?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = stderr.trim();
+        if stderr.is_empty() {
+            bail!("git {} failed ({})", args.join(" "), output.status);
+        }
+        bail!("git {} failed: {stderr}", args.join(" "));
+    }
+    Ok(output.stdout)
+}
+
+/// Parses `git diff --name-status -z -M`: `STATUS\0PATH\0` or `RNNN\0OLD\0NEW\0`.
+pub fn parse_name_status(bytes: &[u8]) -> Vec<(String, FileStatus)> {
+    let mut fields = bytes
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut out = Vec::new();
+    while let Some(status) = fields.next() {
+        if status.is_empty() {
+            continue;
+        }
+        let Some(path) = fields.next() else { break };
+        let kind = status.chars().next().unwrap_or('M');
+        match kind {
+            'R' | 'C' => {
+                let Some(new) = fields.next() else { break };
+                let status = if kind == 'R' {
+                    FileStatus::Renamed { from: path }
+                } else {
+                    FileStatus::Added
+                };
+                out.push((new, status));
+            }
+            'A' => out.push((path, FileStatus::Added)),
+            'D' => out.push((path, FileStatus::Deleted)),
+            _ => out.push((path, FileStatus::Modified)),
+        }
+    }
+    out
+}
+
+/// Parses a `git diff -U0` patch into hunks and removed text per file (the new path; the old
+/// path for a deleted file).
+pub fn parse_patch(text: &str) -> BTreeMap<String, FileChange> {
+    let mut files: BTreeMap<String, FileChange> = BTreeMap::new();
+    let mut old_path: Option<String> = None;
+    let mut current: Option<String> = None;
+    let mut in_hunk = false;
+    let mut added_in_hunk = 0u32;
+    for line in text.split('\n') {
+        if line.starts_with("diff --git ") {
+            old_path = None;
+            current = None;
+            in_hunk = false;
+        } else if !in_hunk && line.starts_with("--- ") {
+            old_path = strip_side(&line[4..], "a/");
+        } else if !in_hunk && line.starts_with("+++ ") {
+            current = strip_side(&line[4..], "b/").or_else(|| old_path.clone());
+            if let Some(path) = &current {
+                files.entry(path.clone()).or_default();
+            }
+        } else if let Some(header) = line.strip_prefix("@@ ") {
+            in_hunk = true;
+            added_in_hunk = 0;
+            if let (Some(path), Some(hunk)) = (&current, parse_hunk_header(header)) {
+                files.entry(path.clone()).or_default().hunks.push(hunk);
+            }
+        } else if in_hunk {
+            let Some(path) = &current else { continue };
+            let entry = files.entry(path.clone()).or_default();
+            let Some(hunk) = entry.hunks.last_mut() else {
+                continue;
+            };
+            if let Some(removed) = line.strip_prefix('-') {
+                entry.removed.push_str(removed);
+                entry.removed.push('\n');
+                hunk.text_removed |= !removed.trim().is_empty();
+            } else if let Some(added) = line.strip_prefix('+') {
+                // Added lines come in order from the hunk's first new line.
+                let at = hunk.new_start + added_in_hunk;
+                added_in_hunk += 1;
+                if !added.trim().is_empty() {
+                    hunk.text_added.push(at);
+                }
+            }
+        }
+    }
+    files
+}
+
+/// `a/path` or `"a/pa\th"` to `path`; `/dev/null` to `None`.
+fn strip_side(field: &str, prefix: &str) -> Option<String> {
+    let field = field.trim_end_matches('\r');
+    if field == "/dev/null" {
+        return None;
+    }
+    let unquoted = if field.starts_with('"') && field.ends_with('"') && field.len() >= 2 {
+        unquote(&field[1..field.len() - 1])
+    } else {
+        // Git ends a path that holds a space with a tab before the (absent) timestamp.
+        field.trim_end_matches('\t').to_string()
+    };
+    Some(
+        unquoted
+            .strip_prefix(prefix)
+            .unwrap_or(&unquoted)
+            .to_string(),
+    )
+}
+
+/// Undoes git's C-style path quoting (`\t`, `\"`, `\\`, octal bytes).
+fn unquote(quoted: &str) -> String {
+    let bytes = quoted.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' || i + 1 >= bytes.len() {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let next = bytes[i + 1];
+        let simple = match next {
+            b'n' => Some(b'\n'),
+            b't' => Some(b'\t'),
+            b'r' => Some(b'\r'),
+            b'a' => Some(7),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'v' => Some(11),
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            _ => None,
+        };
+        if let Some(byte) = simple {
+            out.push(byte);
+            i += 2;
+        } else if i + 4 <= bytes.len()
+            && bytes[i + 1..i + 4]
+                .iter()
+                .all(|b| (b'0'..=b'7').contains(b))
+        {
+            let value = bytes[i + 1..i + 4]
+                .iter()
+                .fold(0u32, |acc, b| acc * 8 + u32::from(b - b'0'));
+            out.push((value & 0xff) as u8);
+            i += 4;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `-a,b +c,d @@ ...` (a count of 1 may be left out) to a [`Hunk`].
+fn parse_hunk_header(header: &str) -> Option<Hunk> {
+    let mut parts = header.split_whitespace();
+    let old = parts.next()?.strip_prefix('-')?;
+    let new = parts.next()?.strip_prefix('+')?;
+    let range = |r: &str| -> Option<(u32, u32)> {
+        match r.split_once(',') {
+            Some((start, count)) => Some((start.parse().ok()?, count.parse().ok()?)),
+            None => Some((r.parse().ok()?, 1)),
+        }
+    };
+    let (old_start, old_count) = range(old)?;
+    let (new_start, new_count) = range(new)?;
+    Some(Hunk {
+        old_start,
+        old_count,
+        new_start,
+        new_count,
+        ..Hunk::default()
+    })
+}
+
+/// Which lines of each file changed: whole files for new and moved Rust files (their tests got
+/// new names), the hunks' new-side lines otherwise.
+pub fn changed_lines(diff: &Diff) -> BTreeMap<String, Lines> {
+    let mut out = BTreeMap::new();
+    for (path, change) in &diff.files {
+        if !is_tracked_kind(path) {
+            continue;
+        }
+        let lines = match &change.status {
+            FileStatus::Deleted => continue,
+            FileStatus::Added => Lines::All,
+            FileStatus::Renamed { .. } if path.ends_with(".rs") => Lines::All,
+            _ => {
+                let mut ranges: Vec<(u32, u32)> =
+                    change.hunks.iter().flat_map(Hunk::touched).collect();
+                ranges.sort();
+                if ranges.is_empty() {
+                    continue;
+                }
+                Lines::Ranges(ranges)
+            }
+        };
+        out.insert(path.clone(), lines);
+    }
+    out
+}
+
+fn is_tracked_kind(path: &str) -> bool {
+    path.ends_with(".md") || path.ends_with(".markdown") || path.ends_with(".rs")
+}
+
+/// Whether `line` was added by a pure-addition hunk (nothing was removed there).
+fn all_added(change: &FileChange, line: u32) -> bool {
+    change
+        .hunks
+        .iter()
+        .any(|h| h.old_count == 0 && h.new_start <= line && line < h.new_start + h.new_count)
+}
+
+/// Works out the scope from the report and the diff, reading the changed Rust files under
+/// `root` to find where each test function ends.
+pub fn scope(report: &Report, diff: &Diff, root: &Path, options: &SourceOptions) -> Scope {
+    let mut texts = BTreeMap::new();
+    for path in diff.files.keys().filter(|p| p.ends_with(".rs")) {
+        if report.tests.iter().any(|t| &t.file == path) {
+            if let Ok(bytes) = std::fs::read(root.join(path)) {
+                texts.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    scope_from(report, diff, &texts, options)
+}
+
+/// [`scope`] without the file system: `rust_texts` holds the current text of changed Rust files.
+pub fn scope_from(
+    report: &Report,
+    diff: &Diff,
+    rust_texts: &BTreeMap<String, String>,
+    options: &SourceOptions,
+) -> Scope {
+    let lines = changed_lines(diff);
+    let mut requirements: BTreeMap<String, ScopedRequirement> = BTreeMap::new();
+    let mut add = |id: &str, file: &str, line: u32, why: String| {
+        requirements
+            .entry(id.to_string())
+            .or_insert_with(|| ScopedRequirement {
+                id: id.to_string(),
+                file: file.to_string(),
+                line,
+                why,
+            });
+    };
+
+    // Requirements: from the definition line to the line before the next one in the same file.
+    let mut by_file: BTreeMap<&str, Vec<&crate::report::RequirementEntry>> = BTreeMap::new();
+    for r in &report.requirements {
+        by_file.entry(r.file.as_str()).or_default().push(r);
+    }
+    for (file, mut reqs) in by_file {
+        let Some(changed) = lines.get(file) else {
+            continue;
+        };
+        reqs.sort_by_key(|r| r.line);
+        let change = diff.files.get(file);
+        for (i, r) in reqs.iter().enumerate() {
+            let end = reqs
+                .get(i + 1)
+                .map(|next| next.line.saturating_sub(1).max(r.line))
+                .unwrap_or(u32::MAX);
+            if changed.overlaps(r.line, end) {
+                let added = *changed == Lines::All || change.is_some_and(|c| all_added(c, r.line));
+                let why = if added { "added" } else { "changed" };
+                add(&r.id, &r.file, r.line, why.to_string());
+            }
+        }
+    }
+
+    // Tests: their function's lines, attributes and the comments right above included.
+    let mut tests = Vec::new();
+    let mut test_files: BTreeMap<&str, Vec<&crate::report::TestEntry>> = BTreeMap::new();
+    for t in &report.tests {
+        test_files.entry(t.file.as_str()).or_default().push(t);
+    }
+    for (file, mut file_tests) in test_files {
+        let Some(changed) = lines.get(file) else {
+            continue;
+        };
+        file_tests.sort_by_key(|t| t.line);
+        let change = diff.files.get(file);
+        let text = rust_texts.get(file).map(String::as_str).unwrap_or("");
+        let spans = fn_spans(text);
+        let text_lines: Vec<&str> = text.lines().collect();
+        for (i, t) in file_tests.iter().enumerate() {
+            let (start, end) = match innermost(&spans, t.line) {
+                Some(span) => span,
+                // Tests syn cannot see (inside `proptest!`, or an unparsable file) run to the
+                // next test.
+                None => (
+                    t.line,
+                    file_tests
+                        .get(i + 1)
+                        .map(|n| n.line.saturating_sub(1).max(t.line))
+                        .unwrap_or(u32::MAX),
+                ),
+            };
+            let start = comments_above(&text_lines, start);
+            if !changed.overlaps(start, end) {
+                continue;
+            }
+            let why = match change.map(|c| &c.status) {
+                Some(FileStatus::Renamed { from }) => format!("moved from {from}"),
+                Some(FileStatus::Added) => "added".to_string(),
+                _ if change.is_some_and(|c| {
+                    let last = end.min(text_lines.len() as u32).max(start);
+                    (start..=last).all(|l| all_added(c, l))
+                }) =>
+                {
+                    "added".to_string()
+                }
+                _ => "changed".to_string(),
+            };
+            tests.push(ChangedTest {
+                test: t.test.clone(),
+                binary: t.binary.clone(),
+                file: t.file.clone(),
+                line: t.line,
+                why,
+            });
+        }
+    }
+
+    // Requirements a changed test claims now...
+    let find = |id: &str| report.requirements.iter().find(|r| r.id == id);
+    for test in &tests {
+        let Some(entry) = report
+            .tests
+            .iter()
+            .find(|t| t.test == test.test && t.binary == test.binary && t.file == test.file)
+        else {
+            continue;
+        };
+        for id in &entry.requirements {
+            if let Some(r) = find(id) {
+                add(
+                    &r.id,
+                    &r.file,
+                    r.line,
+                    format!("verified by changed test `{}`", test.test),
+                );
+            }
+        }
+    }
+    // ...and those a removed or rewritten reference claimed before.
+    for (path, change) in &diff.files {
+        if !path.ends_with(".rs") || change.removed.is_empty() {
+            continue;
+        }
+        let old = crate::source::scan_source(path, &change.removed, &CrateUnit::default(), options);
+        let ids: BTreeSet<&str> = old.references.iter().map(|r| r.id.as_str()).collect();
+        for id in ids {
+            if let Some(r) = find(id) {
+                add(
+                    &r.id,
+                    &r.file,
+                    r.line,
+                    format!("a reference to it was removed or changed in {path}"),
+                );
+            }
+        }
+    }
+
+    let mut requirements: Vec<ScopedRequirement> = requirements.into_values().collect();
+    requirements.sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
+    tests.sort_by(|a, b| (&a.file, a.line, &a.test).cmp(&(&b.file, b.line, &b.test)));
+    Scope {
+        reference: diff.reference.clone(),
+        base: diff.base.clone(),
+        requirements,
+        tests,
+        lines,
+    }
+}
+
+/// Start and end lines of every function item (free, in impls, in traits, nested), attributes
+/// included. Empty when syn cannot parse the file.
+pub fn fn_spans(text: &str) -> Vec<(u32, u32)> {
+    use syn::visit::Visit;
+    struct Spans(Vec<(u32, u32)>);
+    fn start_of(attrs: &[syn::Attribute], fallback: proc_macro2::Span) -> u32 {
+        attrs
+            .iter()
+            .map(|a| a.pound_token.span.start().line as u32)
+            .chain(std::iter::once(fallback.start().line as u32))
+            .min()
+            .unwrap_or(1)
+    }
+    impl<'ast> Visit<'ast> for Spans {
+        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            let start = start_of(&item.attrs, item.sig.fn_token.span);
+            let end = item.block.brace_token.span.close().end().line as u32;
+            self.0.push((start, end));
+            syn::visit::visit_item_fn(self, item);
+        }
+        fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+            let start = start_of(&item.attrs, item.sig.fn_token.span);
+            let end = item.block.brace_token.span.close().end().line as u32;
+            self.0.push((start, end));
+            syn::visit::visit_impl_item_fn(self, item);
+        }
+    }
+    match syn::parse_file(text) {
+        Ok(file) => {
+            let mut spans = Spans(Vec::new());
+            spans.visit_file(&file);
+            spans.0
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The smallest span holding `line`.
+fn innermost(spans: &[(u32, u32)], line: u32) -> Option<(u32, u32)> {
+    spans
+        .iter()
+        .filter(|(a, b)| *a <= line && line <= *b)
+        .min_by_key(|(a, b)| b - a)
+        .copied()
+}
+
+/// Moves `start` up over the `//` comment lines directly above it, where references live.
+fn comments_above(lines: &[&str], start: u32) -> u32 {
+    let mut start = start;
+    while start > 1 {
+        let above = lines.get(start as usize - 2).map(|l| l.trim_start());
+        match above {
+            Some(l) if l.starts_with("//") || l.starts_with("#[") => start -= 1,
+            _ => break,
+        }
+    }
+    start
+}
+
+/// The scope in words for the terminal: the ref, then each requirement and test with why.
+pub fn describe(scope: &Scope) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let short: String = scope.base.chars().take(12).collect();
+    let _ = writeln!(
+        out,
+        "Changed since {} (compared with {short}): {} requirement{}, {} test{}",
+        scope.reference,
+        scope.requirements.len(),
+        if scope.requirements.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        scope.tests.len(),
+        if scope.tests.len() == 1 { "" } else { "s" },
+    );
+    for r in &scope.requirements {
+        let _ = writeln!(
+            out,
+            "  requirement `{}` ({}:{}): {}",
+            r.id, r.file, r.line, r.why
+        );
+    }
+    for t in &scope.tests {
+        let _ = writeln!(out, "  test {} ({}:{}): {}", t.test, t.file, t.line, t.why);
+    }
+    if scope.requirements.is_empty() && scope.tests.is_empty() {
+        let _ = writeln!(
+            out,
+            "  no requirement or test changed; only diagnostics on changed lines are gated"
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // r[verify gate.changed-since]
+    #[test]
+    fn parses_zero_context_patches_and_quoted_paths() {
+        let patch = "diff --git a/docs/spec.md b/docs/spec.md\n\
+index 1..2 100644\n\
+--- a/docs/spec.md\n\
++++ b/docs/spec.md\n\
+@@ -3 +3 @@ intro\n\
+-old text\n\
++new text\n\
+@@ -10,0 +11,4 @@\n\
++added\n\
++\n\
++added\n\
++added\n\
+@@ -20,2 +24,0 @@\n\
+-gone\n\
+-gone\n\
+diff --git \"a/src/t\\tab.rs\" \"b/src/t\\tab.rs\"\n\
+new file mode 100644\n\
+--- /dev/null\n\
++++ \"b/src/t\\tab.rs\"\n\
+@@ -0,0 +1,2 @@\n\
++fn a() {}\n\
++fn b() {}\n";
+        let files = parse_patch(patch);
+        let spec = &files["docs/spec.md"];
+        let headers: Vec<(u32, u32, u32, u32)> = spec
+            .hunks
+            .iter()
+            .map(|h| (h.old_start, h.old_count, h.new_start, h.new_count))
+            .collect();
+        assert_eq!(headers, vec![(3, 1, 3, 1), (10, 0, 11, 4), (20, 2, 24, 0)]);
+        assert_eq!(spec.removed, "old text\ngone\ngone\n");
+        assert!(files.contains_key("src/t\tab.rs"));
+        let touched: Vec<Vec<(u32, u32)>> = spec.hunks.iter().map(Hunk::touched).collect();
+        assert_eq!(
+            touched,
+            vec![vec![(3, 3)], vec![(11, 11), (13, 14)], vec![(24, 24)]]
+        );
+        // Blank lines alone touch nothing.
+        let blank = parse_patch("--- a/x.md\n+++ b/x.md\n@@ -4,0 +5 @@\n+\n@@ -9 +9,0 @@\n-   \n");
+        assert!(blank["x.md"].hunks.iter().all(|h| h.touched().is_empty()));
+    }
+
+    // r[verify gate.changed-since]
+    #[test]
+    fn parses_name_status_with_renames() {
+        let raw = b"M\0docs/a.md\0R087\0tests/old.rs\0tests/new.rs\0A\0src/x.rs\0D\0src/y.rs\0";
+        assert_eq!(
+            parse_name_status(raw),
+            vec![
+                ("docs/a.md".to_string(), FileStatus::Modified),
+                (
+                    "tests/new.rs".to_string(),
+                    FileStatus::Renamed {
+                        from: "tests/old.rs".to_string()
+                    }
+                ),
+                ("src/x.rs".to_string(), FileStatus::Added),
+                ("src/y.rs".to_string(), FileStatus::Deleted),
+            ]
+        );
+    }
+
+    // r[verify gate.changed-since]
+    #[test]
+    fn function_spans_include_attributes_and_nested_items() {
+        let text = "//! doc\n\n#[cfg(test)]\nmod tests {\n    // a comment\n    #[test]\n    fn one() {\n        assert!(true);\n    }\n\n    fn two() {}\n}\n";
+        let spans = fn_spans(text);
+        assert_eq!(spans, vec![(6, 9), (11, 11)]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(comments_above(&lines, 6), 5);
+        assert!(fn_spans("fn broken( {").is_empty());
+        assert_eq!(unquote("a\\303\\251b"), "aéb");
+    }
+}
