@@ -62,7 +62,7 @@ impl Hunk {
             let mut ranges: Vec<(u32, u32)> = Vec::new();
             for &line in &self.text_added {
                 match ranges.last_mut() {
-                    Some((_, end)) if *end + 1 == line => *end = line,
+                    Some((_, end)) if end.saturating_add(1) == line => *end = line,
                     _ => ranges.push((line, line)),
                 }
             }
@@ -357,8 +357,8 @@ pub fn parse_patch(text: &str) -> BTreeMap<String, FileChange> {
                 hunk.text_removed |= !removed.trim().is_empty();
             } else if let Some(added) = line.strip_prefix('+') {
                 // Added lines come in order from the hunk's first new line.
-                let at = hunk.new_start + added_in_hunk;
-                added_in_hunk += 1;
+                let at = hunk.new_start.saturating_add(added_in_hunk);
+                added_in_hunk = added_in_hunk.saturating_add(1);
                 if !added.trim().is_empty() {
                     hunk.text_added.push(at);
                 }
@@ -488,18 +488,18 @@ fn is_tracked_kind(path: &str) -> bool {
 
 /// Whether `line` was added by a pure-addition hunk (nothing was removed there).
 fn all_added(change: &FileChange, line: u32) -> bool {
-    change
-        .hunks
-        .iter()
-        .any(|h| h.old_count == 0 && h.new_start <= line && line < h.new_start + h.new_count)
+    change.hunks.iter().any(|h| {
+        h.old_count == 0 && h.new_start <= line && line < h.new_start.saturating_add(h.new_count)
+    })
 }
 
 /// Works out the scope from the report and the diff, reading the changed Rust files under
 /// `root` to find where each test function ends.
 pub fn scope(report: &Report, diff: &Diff, root: &Path, options: &SourceOptions) -> Scope {
+    let with_tests: BTreeSet<&str> = report.tests.iter().map(|t| t.file.as_str()).collect();
     let mut texts = BTreeMap::new();
     for path in diff.files.keys().filter(|p| p.ends_with(".rs")) {
-        if report.tests.iter().any(|t| &t.file == path) {
+        if with_tests.contains(path.as_str()) {
             if let Ok(bytes) = std::fs::read(root.join(path)) {
                 texts.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
             }
@@ -552,8 +552,9 @@ pub fn scope_from(
         }
     }
 
-    // Tests: their function's lines, attributes and the comments right above included.
+    // Test functions span their attributes and the comments right above them too.
     let mut tests = Vec::new();
+    let mut claims: Vec<&[String]> = Vec::new();
     let mut test_files: BTreeMap<&str, Vec<&crate::report::TestEntry>> = BTreeMap::new();
     for t in &report.tests {
         test_files.entry(t.file.as_str()).or_default().push(t);
@@ -603,20 +604,18 @@ pub fn scope_from(
                 line: t.line,
                 why,
             });
+            claims.push(&t.requirements);
         }
     }
 
     // Requirements a changed test claims now...
-    let find = |id: &str| report.requirements.iter().find(|r| r.id == id);
-    for test in &tests {
-        let Some(entry) = report
-            .tests
-            .iter()
-            .find(|t| t.test == test.test && t.binary == test.binary && t.file == test.file)
-        else {
-            continue;
-        };
-        for id in &entry.requirements {
+    let mut by_id: BTreeMap<&str, &crate::report::RequirementEntry> = BTreeMap::new();
+    for r in &report.requirements {
+        by_id.entry(r.id.as_str()).or_insert(r);
+    }
+    let find = |id: &str| by_id.get(id).copied();
+    for (test, ids) in tests.iter().zip(&claims) {
+        for id in ids.iter() {
             if let Some(r) = find(id) {
                 add(
                     &r.id,
@@ -700,7 +699,7 @@ fn innermost(spans: &[(u32, u32)], line: u32) -> Option<(u32, u32)> {
     spans
         .iter()
         .filter(|(a, b)| *a <= line && line <= *b)
-        .min_by_key(|(a, b)| b - a)
+        .min_by_key(|(a, b)| b.saturating_sub(*a))
         .copied()
 }
 

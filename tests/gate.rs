@@ -451,6 +451,29 @@ fn untracked_and_uncommitted_changes_count() {
 }
 
 // r[verify gate.changed-since]
+#[test]
+fn moved_test_files_count_as_changed_and_moved_specs_do_not() {
+    let p = Project::calculator();
+    p.write(
+        "tests/extra.rs",
+        "// r[verify calc.legacy]\n#[test]\nfn legacy() {}\n",
+    );
+    p.commit("integration test");
+    p.branch("move");
+    p.git(&["mv", "tests/extra.rs", "tests/legacy.rs"]);
+    p.git(&["mv", "docs/spec.md", "docs/calculator.md"]);
+    p.commit("move files");
+    p.check(&["--changed-since", "main"])
+        .expect(0)
+        .says("1 requirement, 1 test")
+        .says("test legacy (tests/legacy.rs:3): moved from tests/extra.rs")
+        .says(
+            "requirement `calc.legacy` (docs/calculator.md:12): verified by changed test `legacy`",
+        )
+        .never_says("requirement `calc.add`");
+}
+
+// r[verify gate.changed-since]
 // r[verify gate.exit-codes]
 #[test]
 fn changed_since_outside_git_or_with_an_unknown_ref_is_exit_2() {
