@@ -496,10 +496,11 @@ fn all_added(change: &FileChange, line: u32) -> bool {
 /// Works out the scope from the report and the diff, reading the changed Rust files under
 /// `root` to find where each test function ends.
 pub fn scope(report: &Report, diff: &Diff, root: &Path, options: &SourceOptions) -> Scope {
-    let with_tests: BTreeSet<&str> = report.tests.iter().map(|t| t.file.as_str()).collect();
+    let mut wanted: BTreeSet<&str> = report.tests.iter().map(|t| t.file.as_str()).collect();
+    wanted.extend(report.requirements.iter().map(|r| r.file.as_str()));
     let mut texts = BTreeMap::new();
-    for path in diff.files.keys().filter(|p| p.ends_with(".rs")) {
-        if with_tests.contains(path.as_str()) {
+    for path in diff.files.keys() {
+        if wanted.contains(path.as_str()) {
             if let Ok(bytes) = std::fs::read(root.join(path)) {
                 texts.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
             }
@@ -508,11 +509,12 @@ pub fn scope(report: &Report, diff: &Diff, root: &Path, options: &SourceOptions)
     scope_from(report, diff, &texts, options)
 }
 
-/// [`scope`] without the file system: `rust_texts` holds the current text of changed Rust files.
+/// [`scope`] without the file system: `texts` holds the current text of the changed files that
+/// hold requirements or tests.
 pub fn scope_from(
     report: &Report,
     diff: &Diff,
-    rust_texts: &BTreeMap<String, String>,
+    texts: &BTreeMap<String, String>,
     options: &SourceOptions,
 ) -> Scope {
     let lines = changed_lines(diff);
@@ -528,7 +530,8 @@ pub fn scope_from(
             });
     };
 
-    // Requirements: from the definition line to the line before the next one in the same file.
+    // Requirements: from the definition line to the line before the next one in the same file,
+    // or before the heading that ends its text.
     let mut by_file: BTreeMap<&str, Vec<&crate::report::RequirementEntry>> = BTreeMap::new();
     for r in &report.requirements {
         by_file.entry(r.file.as_str()).or_default().push(r);
@@ -539,11 +542,13 @@ pub fn scope_from(
         };
         reqs.sort_by_key(|r| r.line);
         let change = diff.files.get(file);
+        let headings = texts.get(file).map(|t| headings(t)).unwrap_or_default();
         for (i, r) in reqs.iter().enumerate() {
-            let end = reqs
+            let next = reqs
                 .get(i + 1)
                 .map(|next| next.line.saturating_sub(1).max(r.line))
                 .unwrap_or(u32::MAX);
+            let end = next.min(section_end(&headings, r.line, &r.style));
             if changed.overlaps(r.line, end) {
                 let added = *changed == Lines::All || change.is_some_and(|c| all_added(c, r.line));
                 let why = if added { "added" } else { "changed" };
@@ -565,7 +570,7 @@ pub fn scope_from(
         };
         file_tests.sort_by_key(|t| t.line);
         let change = diff.files.get(file);
-        let text = rust_texts.get(file).map(String::as_str).unwrap_or("");
+        let text = texts.get(file).map(String::as_str).unwrap_or("");
         let spans = fn_spans(text);
         let text_lines: Vec<&str> = text.lines().collect();
         for (i, t) in file_tests.iter().enumerate() {
@@ -655,6 +660,56 @@ pub fn scope_from(
         tests,
         lines,
     }
+}
+
+/// The ATX headings of a Markdown text as (line, level), fenced code blocks skipped.
+fn headings(text: &str) -> Vec<(u32, usize)> {
+    let mut out = Vec::new();
+    let mut fence: Option<char> = None;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent > 3 {
+            continue;
+        }
+        let body = &line[indent..];
+        for marker in ['`', '~'] {
+            if body.starts_with(&marker.to_string().repeat(3)) {
+                fence = match fence {
+                    None => Some(marker),
+                    Some(open) if open == marker => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let level = body.chars().take_while(|&c| c == '#').count();
+        let rest = &body[level..];
+        if (1..=6).contains(&level) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            out.push((u32::try_from(index + 1).unwrap_or(u32::MAX), level));
+        }
+    }
+    out
+}
+
+/// The last line of a requirement's text as far as headings tell: a marker or OFT requirement
+/// ends before the next heading, a heading requirement before the next heading of its level or
+/// higher. `u32::MAX` when no heading ends it.
+fn section_end(headings: &[(u32, usize)], line: u32, style: &str) -> u32 {
+    let own_level = headings
+        .iter()
+        .find(|(l, _)| *l == line)
+        .map(|(_, level)| *level);
+    headings
+        .iter()
+        .filter(|(l, _)| *l > line)
+        .find(|(_, level)| match (style, own_level) {
+            ("heading", Some(own)) => *level <= own,
+            _ => true,
+        })
+        .map(|(l, _)| l.saturating_sub(1))
+        .unwrap_or(u32::MAX)
 }
 
 /// Start and end lines of every function item (free, in impls, in traits, nested), attributes
@@ -831,6 +886,17 @@ new file mode 100644\n\
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(comments_above(&lines, 6), 5);
         assert!(fn_spans("fn broken( {").is_empty());
+    }
+
+    // r[verify gate.changed-since]
+    #[test]
+    fn headings_end_a_requirement_and_fences_hide_them() {
+        let md = "# Spec\n\nr[a]\nText.\n\n```sh\n# not a heading\n```\n\n## Next\n\n## REQ-1: x\n### Detail\n## Other\n";
+        let h = headings(md);
+        assert_eq!(h, vec![(1, 1), (10, 2), (12, 2), (13, 3), (14, 2)]);
+        assert_eq!(section_end(&h, 3, "marker"), 9);
+        assert_eq!(section_end(&h, 12, "heading"), 13);
+        assert_eq!(section_end(&h, 14, "heading"), u32::MAX);
         assert_eq!(unquote("a\\303\\251b"), "aéb");
     }
 }

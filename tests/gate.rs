@@ -452,6 +452,30 @@ fn untracked_and_uncommitted_changes_count() {
 
 // r[verify gate.changed-since]
 #[test]
+fn a_new_section_after_an_old_gap_does_not_blame_it() {
+    let p = Project::calculator();
+    p.branch("appendix");
+    p.write(
+        "docs/spec.md",
+        &format!(
+            "{}\n## Appendix\n\nNotes, no requirement.\n",
+            p.read("docs/spec.md")
+        ),
+    );
+    p.commit("appendix");
+    p.check(&["--changed-since", "main"])
+        .expect(0)
+        .says("0 requirements, 0 tests")
+        .never_says("calc.legacy` (");
+    // Editing the old gap's own text does blame it.
+    p.edit("docs/spec.md", "nobody ever tested", "nobody has tested");
+    p.check(&["--changed-since", "main"])
+        .expect(1)
+        .says("requirement `calc.legacy` (docs/spec.md:12): changed");
+}
+
+// r[verify gate.changed-since]
+#[test]
 fn moved_test_files_count_as_changed_and_moved_specs_do_not() {
     let p = Project::calculator();
     p.write(
