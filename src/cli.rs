@@ -503,6 +503,9 @@ fn with_ci_sections(
         sections.push_str(&crate::changes::describe(scope));
     }
     if let Some(comparison) = &options.baseline {
+        if !sections.is_empty() {
+            sections.push('\n');
+        }
         sections.push_str(&crate::baseline::describe(comparison));
     }
     let mut out = if sections.is_empty() {
