@@ -4,7 +4,9 @@
 //! `evaluate` builds a [`Report`]; every renderer (terminal, JSON, HTML, CSV, SARIF, Markdown,
 //! GitHub annotations) is a function of it alone, so all formats tell the same story.
 
+pub mod csv;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
