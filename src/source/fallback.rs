@@ -1,17 +1,16 @@
 //! The outline of a file syn cannot parse, read off the masked text (comments and literal
 //! contents blanked): inline modules by their braces, test functions by a test attribute followed
-//! by `fn NAME`, the functions of `proptest! { }`, and reference attributes and macro calls.
+//! by `fn NAME`, and the functions of `proptest! { }`.
 //!
 //! Unbalanced braces (often why syn failed) only make the ranges rougher; the references are
 //! then attached by a simpler rule than section 4's: inside a test function to it, at the top of
 //! the file to every test, anywhere else to the next test function below.
 
-use super::items::{Outline, Scope, ScopeKind};
-use super::lexer::Lexed;
-use super::refs::{parse_id, FoundRef, IdRev};
+use super::items::{Outline, Scope, ScopeKind, TEST_ATTRIBUTES};
+use super::lexer::{is_ident_byte, Lexed};
 use super::{LineFacts, Target};
 use crate::config::SourceOptions;
-use crate::model::{CrateUnit, RefForm, RefKind, TestFn};
+use crate::model::{CrateUnit, TestFn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -26,11 +25,6 @@ struct Tok<'a> {
     /// The token as written (a string literal whole, prefix and quotes included).
     text: &'a str,
     line: u32,
-    offset: usize,
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// Splits the masked text into identifiers, string literals (taken from the original text) and
@@ -50,7 +44,6 @@ fn tokens<'a>(lexed: &Lexed, text: &'a str) -> Vec<Tok<'a>> {
                     kind: Kind::Str,
                     text: text.get(start..end).unwrap_or(""),
                     line,
-                    offset: start,
                 });
                 line += masked[start..end].iter().filter(|&&b| b == b'\n').count() as u32;
                 i = end;
@@ -72,30 +65,17 @@ fn tokens<'a>(lexed: &Lexed, text: &'a str) -> Vec<Tok<'a>> {
                 kind: Kind::Ident,
                 text: text.get(start..i).unwrap_or(""),
                 line,
-                offset: start,
             });
         } else {
             out.push(Tok {
                 kind: Kind::Punct,
                 text: text.get(i..i + 1).unwrap_or(""),
                 line,
-                offset: i,
             });
             i += 1;
         }
     }
     out
-}
-
-/// The contents of a string literal as written: `"a"`, `r#"a"#`, `b"a"` all give `a`.
-fn literal_value(lit: &str) -> &str {
-    let Some(quote) = lit.find('"') else {
-        return "";
-    };
-    let hashes = lit[..quote].bytes().filter(|&b| b == b'#').count();
-    let body = &lit[quote + 1..];
-    let close = body.len().saturating_sub(hashes + 1);
-    body.get(..close).unwrap_or(body)
 }
 
 /// Index of the token closing the group opened at `open` (or the last token).
@@ -137,17 +117,7 @@ enum Frame {
     Other,
 }
 
-const TEST_ATTRIBUTES: &[&str] = &[
-    "test",
-    "rstest",
-    "test_case",
-    "wasm_bindgen_test",
-    "quickcheck",
-    "proptest",
-];
-
-/// The outline of an unparsable file; references found in attributes and macro calls are
-/// returned with it, to be attached by line.
+/// The outline of an unparsable file.
 pub(crate) fn outline(
     lexed: &Lexed,
     text: &str,
@@ -199,7 +169,8 @@ pub(crate) fn outline(
                     }
                 }
                 let last = segments.last().copied().unwrap_or("");
-                if TEST_ATTRIBUTES.contains(&last)
+                if last == "test"
+                    || TEST_ATTRIBUTES.contains(&last)
                     || options.test_attributes.iter().any(|a| a == last)
                 {
                     pending
@@ -209,12 +180,6 @@ pub(crate) fn outline(
                     pending.ignored = true;
                 } else if last == "should_panic" {
                     pending.should_panic = true;
-                } else if let Some(kind) = reference_attribute(last) {
-                    for tok in inside.iter().filter(|tok| tok.kind == Kind::Str) {
-                        if let Some(id) = parse_id(literal_value(tok.text).trim()) {
-                            push_ref(&mut out, id, kind, RefForm::Attribute, t);
-                        }
-                    }
                 }
                 pending.first_line.get_or_insert(t.line);
                 i = close + 1;
@@ -268,19 +233,6 @@ pub(crate) fn outline(
             }
             (Kind::Ident, "proptest") if text_at(i + 1) == "!" && text_at(i + 2) == "{" => {
                 pending_group = Some(pending.first_line.unwrap_or(t.line));
-            }
-            (Kind::Ident, name)
-                if text_at(i + 1) == "!" && matches!(text_at(i + 2), "(" | "[" | "{") =>
-            {
-                if let Some(kind) = reference_macro(name) {
-                    let close = matching(&toks, i + 2);
-                    let inside = toks.get(i + 3..close).unwrap_or(&[]);
-                    if let Some(id) = macro_id(inside) {
-                        push_ref(&mut out, id, kind, RefForm::Macro, t);
-                    }
-                    i = close + 1;
-                    continue;
-                }
             }
             (Kind::Punct, "{") => {
                 let frame = if let Some(scope) = pending_fn.take() {
@@ -345,49 +297,6 @@ pub(crate) fn outline(
         }
     }
     out
-}
-
-fn reference_attribute(name: &str) -> Option<RefKind> {
-    match name {
-        "verifies" | "req_test" | "req_verified" => Some(RefKind::Verify),
-        "implements" | "req" => Some(RefKind::Impl),
-        _ => None,
-    }
-}
-
-fn reference_macro(name: &str) -> Option<RefKind> {
-    match name {
-        "verify_req" => Some(RefKind::Verify),
-        "requirement_covered" => Some(RefKind::Impl),
-        _ => None,
-    }
-}
-
-fn macro_id(inside: &[Tok]) -> Option<IdRev> {
-    if let Some(first) = inside.first().filter(|t| t.kind == Kind::Str) {
-        return parse_id(literal_value(first.text).trim());
-    }
-    let mut id = String::new();
-    for tok in inside {
-        if tok.text == "," || tok.kind == Kind::Str {
-            break;
-        }
-        id.push_str(tok.text);
-    }
-    parse_id(&id)
-}
-
-fn push_ref(out: &mut Outline, id: IdRev, kind: RefKind, form: RefForm, at: Tok) {
-    let found = FoundRef {
-        id: id.0,
-        revision: id.1,
-        kind,
-        form,
-        line: at.line,
-        offset: at.offset,
-        inner_doc: false,
-    };
-    out.refs.push((found, None));
 }
 
 /// The test functions' line ranges, in order, for [`attach`].

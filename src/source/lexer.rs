@@ -33,6 +33,8 @@ pub(crate) struct Comment<'a> {
     pub text: &'a str,
     /// Byte offset of `text` in the file.
     pub offset: usize,
+    /// Byte range of the whole comment, delimiters included.
+    pub whole: (usize, usize),
     /// Line of the opening delimiter (1-based).
     pub line: u32,
 }
@@ -59,8 +61,11 @@ pub(crate) struct Lexed<'a> {
     /// The most operator characters within one statement (between `;`, `{` and `}`): long
     /// operator or method chains build deep expression trees too.
     pub max_chain: u32,
-    /// An identifier that can make a test or a reference (`test`, `rstest`, `verifies`, ...)
-    /// occurs in code: without one, and without references in comments, syn is not needed.
+    /// Where the identifiers of reference attributes and macros (`verifies`, `verify_req`, ...)
+    /// stand in code: byte offset and line.
+    pub ref_idents: Vec<(usize, u32)>,
+    /// An identifier that can make a test (`test`, `rstest`, `proptest`, a configured one)
+    /// occurs in code: without one, and without any reference, syn is not needed.
     pub candidate: bool,
 }
 
@@ -92,14 +97,18 @@ impl Lexed<'_> {
 }
 
 /// Identifiers that make a file worth parsing with syn: the last path segments of test
-/// attributes and of reference attributes and macros.
-const CANDIDATE_IDENTS: &[&str] = &[
+/// attributes.
+const TEST_IDENTS: &[&str] = &[
     "test",
     "rstest",
     "proptest",
     "quickcheck",
     "test_case",
     "wasm_bindgen_test",
+];
+
+/// The last path segments of reference attributes and macros.
+pub(crate) const REFERENCE_IDENTS: &[&str] = &[
     "verifies",
     "req_test",
     "req_verified",
@@ -109,7 +118,7 @@ const CANDIDATE_IDENTS: &[&str] = &[
     "requirement_covered",
 ];
 
-fn is_ident_byte(b: u8) -> bool {
+pub(crate) fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
@@ -169,14 +178,21 @@ impl<'a> State<'a> {
         }
     }
 
-    fn push_comment(&mut self, style: CommentStyle, doc: Doc, body: (usize, usize), line: u32) {
+    fn push_comment(
+        &mut self,
+        style: CommentStyle,
+        doc: Doc,
+        body: (usize, usize),
+        whole: (usize, usize),
+    ) {
         let text = self.text.get(body.0..body.1).unwrap_or("");
         self.lexed.comments.push(Comment {
             style,
             doc,
             text,
             offset: body.0,
-            line,
+            whole,
+            line: self.line,
         });
     }
 
@@ -195,12 +211,11 @@ impl<'a> State<'a> {
             body_end -= 1;
         }
         self.mark_comment();
-        let line = self.line;
         self.push_comment(
             CommentStyle::Line,
             doc,
             (body_start.min(body_end), body_end),
-            line,
+            (i, end),
         );
         self.blank(i, end, true);
         end
@@ -238,10 +253,9 @@ impl<'a> State<'a> {
             }
         };
         self.mark_comment();
-        let line = self.line;
         // `/**/` has its body start past its end.
         let body_start = body_start.min(body_end);
-        self.push_comment(CommentStyle::Block, doc, (body_start, body_end), line);
+        self.push_comment(CommentStyle::Block, doc, (body_start, body_end), (i, end));
         self.blank(i, end, true);
         end
     }
@@ -339,11 +353,6 @@ impl<'a> State<'a> {
         };
         self.blank(i + 1, close, false);
         Some(close + 1)
-    }
-
-    fn ident_is_candidate(&self, ident: &[u8]) -> bool {
-        CANDIDATE_IDENTS.iter().any(|c| c.as_bytes() == ident)
-            || self.extra_idents.iter().any(|c| c.as_bytes() == ident)
     }
 
     fn op_char(&mut self, c: u8) {
@@ -463,7 +472,17 @@ impl<'a> State<'a> {
             }
             _ => {}
         }
-        if !self.lexed.candidate && !word[0].is_ascii_digit() && self.ident_is_candidate(word) {
+        if word[0].is_ascii_digit() {
+            return j;
+        }
+        // Most identifiers start with another letter: one comparison rules them out.
+        let builtin = matches!(word[0], b'i' | b'p' | b'q' | b'r' | b't' | b'v' | b'w');
+        if builtin && REFERENCE_IDENTS.iter().any(|c| c.as_bytes() == word) {
+            self.lexed.ref_idents.push((i, self.line));
+        } else if !self.lexed.candidate
+            && ((builtin && TEST_IDENTS.iter().any(|c| c.as_bytes() == word))
+                || self.extra_idents.iter().any(|c| c.as_bytes() == word))
+        {
             self.lexed.candidate = true;
         }
         j

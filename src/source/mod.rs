@@ -1,17 +1,19 @@
 //! Rust sources: tests and requirement references out of one `.rs` file (PRODUCT.md section 4).
 //!
 //! One lexer pass finds the comments (syn drops them) and masks literals; the reference forms
-//! are read from the comments; syn gives the items (tests, modules, impls, attribute and macro
-//! references), but only for files that can hold something: most production code has no test
-//! attribute, no reference attribute or macro, and no reference comment, and is never parsed.
+//! are read from the comments, and attribute and macro references off the masked text; syn gives
+//! the items (tests, modules, impls, traits), but only for files that can hold something: most
+//! production code has no test attribute and no reference, and is never parsed.
 //! Each reference is then attached to tests or to an item by line (see [`attach`]).
 //! A file syn rejects still has its comments scanned, against an outline read off the masked
 //! text (see [`fallback`]).
 
+mod code;
 mod fallback;
 mod items;
 mod lexer;
 mod refs;
+mod skeleton;
 
 use crate::config::SourceOptions;
 use crate::model::{Code, CrateUnit, Diagnostic, RefForm, RefKind, Reference, SourceFile, TestFn};
@@ -39,9 +41,9 @@ pub fn scan_source(
     options: &SourceOptions,
 ) -> SourceFile {
     let lexed = lexer::lex(text, &options.test_attributes);
-    let (comment_refs, mut diagnostics) =
-        refs::comment_refs(&lexed.comments, &options.prefixes, file);
-    if !lexed.candidate && comment_refs.is_empty() {
+    let (mut found, mut diagnostics) = refs::comment_refs(&lexed.comments, &options.prefixes, file);
+    found.extend(code::code_refs(&lexed, text));
+    if !lexed.candidate && found.is_empty() {
         return SourceFile {
             file: file.to_string(),
             tests: Vec::new(),
@@ -64,13 +66,10 @@ pub fn scan_source(
             (fallback::outline(&lexed, text, unit, options), false)
         }
     };
-    let mut found: Vec<(FoundRef, Option<usize>)> =
-        comment_refs.into_iter().map(|r| (r, None)).collect();
-    found.append(&mut outline.refs);
     let mut tests = std::mem::take(&mut outline.tests);
-    found.sort_by_key(|(r, _)| (r.line, r.offset));
+    found.sort_by_key(|r| (r.line, r.offset));
 
-    if found.iter().any(|(r, _)| r.form == RefForm::FileReference) && tests.is_empty() {
+    if found.iter().any(|r| r.form == RefForm::FileReference) && tests.is_empty() {
         tests.push(TestFn {
             name: file.to_string(),
             binary: unit.binary.clone(),
@@ -89,14 +88,14 @@ pub fn scan_source(
         fallback::test_spans(&outline)
     };
     let mut references = Vec::with_capacity(found.len());
-    for (r, target) in found {
+    for r in found {
         let (ref_tests, item) = if r.form == RefForm::FileReference {
             ((0..tests.len()).collect(), None)
         } else {
-            let target = match target {
-                Some(scope) => Target::Scope(scope),
-                None if parsed => attach(&outline, &lines, r.line, r.inner_doc),
-                None => fallback::attach(&fallback_spans, &lines, r.line, r.inner_doc),
+            let target = if parsed {
+                attach(&outline, &lines, &r)
+            } else {
+                fallback::attach(&fallback_spans, &lines, r.line, r.inner_doc)
             };
             resolve(&outline, target)
         };
@@ -149,14 +148,16 @@ fn parse(
             column: 1,
         });
     }
+    let (skeleton, balanced) = skeleton::skeleton(text, &lexed.masked, &lexed.comments);
+    let run = || items::outline(&skeleton, balanced, text, unit, options, last_line);
     if nesting <= DEEP_NESTING && lexed.max_chain <= LONG_CHAIN {
-        return items::outline(text, unit, options, last_line);
+        return run();
     }
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("reqtrail-deep-parse".to_string())
             .stack_size(DEEP_STACK_BYTES)
-            .spawn_scoped(scope, || items::outline(text, unit, options, last_line));
+            .spawn_scoped(scope, run);
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(ParseFailure {
@@ -234,11 +235,14 @@ pub(crate) enum Target {
     Loose(usize),
 }
 
-/// Section 4 attachment of a reference written at `line` (a comment, or an item-level macro):
-/// inside a function, or right above an item (only comments between), it is that item's; right
-/// above a module, every test in it; at the top of a module before its first item, or in an
-/// inner doc comment, every test of the module; anywhere else, the enclosing item's.
-fn attach(outline: &Outline, lines: &LineFacts, line: u32, inner_doc: bool) -> Target {
+/// Section 4 attachment of a reference written at `line` (a comment, an attribute, a macro
+/// call): inside a function, or right above an item (only comments between, or any lines for an
+/// outer doc comment, which documents the next item), it is that item's;
+/// right above a module, every test in it; at the top of a module before its first item, or in
+/// an inner doc comment or attribute, every test of the module; anywhere else, the enclosing
+/// item's.
+fn attach(outline: &Outline, lines: &LineFacts, r: &FoundRef) -> Target {
+    let line = r.line;
     let mut s = 0;
     loop {
         let Some(scope) = outline.scopes.get(s) else {
@@ -259,15 +263,15 @@ fn attach(outline: &Outline, lines: &LineFacts, line: u32, inner_doc: bool) -> T
                 }
             }
         }
-        if inner_doc && scope.kind == ScopeKind::Module {
+        if r.inner_doc && scope.kind == ScopeKind::Module {
             return Target::Scope(s);
         }
         if let Some(&next) = children.get(idx) {
-            if lines.only_comments_between(line, outline.scopes[next].start) {
+            if r.outer_doc || lines.only_comments_between(line, outline.scopes[next].start) {
                 return Target::Scope(next);
             }
         }
-        if idx == 0 && scope.kind == ScopeKind::Module {
+        if idx == 0 && matches!(scope.kind, ScopeKind::Module | ScopeKind::Group) {
             return Target::Scope(s);
         }
         return Target::Loose(s);

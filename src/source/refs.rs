@@ -18,8 +18,12 @@ pub(crate) struct FoundRef {
     pub line: u32,
     /// Byte offset in the file, to keep references on one line in the order written.
     pub offset: usize,
-    /// Written in an inner doc comment (`//!`, `/*! */`): it documents the enclosing module.
+    /// Written in an inner doc comment (`//!`, `/*! */`) or inner attribute: it documents the
+    /// enclosing module.
     pub inner_doc: bool,
+    /// Written in an outer doc comment (`///`, `/** */`): it documents the next item, even
+    /// across blank lines.
+    pub outer_doc: bool,
 }
 
 /// An id and the revision it names, if any.
@@ -70,6 +74,7 @@ struct Line<'a> {
     line: u32,
     offset: usize,
     inner_doc: bool,
+    outer_doc: bool,
     /// A `//` comment whose text begins with `@` (rustc's `//@` directives).
     directive: bool,
 }
@@ -91,6 +96,7 @@ impl Scanner<'_> {
             line: line.line,
             offset: line.offset + at,
             inner_doc: line.inner_doc,
+            outer_doc: line.outer_doc,
         });
     }
 
@@ -459,6 +465,7 @@ fn line_of<'a>(c: &Comment, text: &'a str, line_delta: u32, byte_delta: usize) -
         line: c.line + line_delta,
         offset: c.offset + byte_delta,
         inner_doc: c.doc == Doc::Inner,
+        outer_doc: c.doc == Doc::Outer,
         directive: c.style == CommentStyle::Line && c.doc == Doc::No && text.starts_with('@'),
     }
 }

@@ -771,3 +771,51 @@ mod tests {
     assert_eq!(reference(&sf, "nb.top").tests, vec![0, 1]);
     assert_eq!(reference(&sf, "nb.second").tests, vec![1]);
 }
+
+// r[verify src.attach]
+#[test]
+fn outer_doc_comment_documents_the_next_item_across_blank_lines() {
+    let text = r#"use std::fmt;
+
+/// Checks the ledger balance.
+/// r[verify ledger.balance]
+
+#[test]
+fn balance() {}
+
+#[test]
+fn other() {}
+"#;
+    let sf = scan("tests/ledger.rs", text, "pkg::ledger", &[]);
+    assert_eq!(reference(&sf, "ledger.balance").tests, vec![0]);
+}
+
+// r[verify src.unparsed]
+#[test]
+fn a_syntax_error_inside_a_body_does_not_lose_the_file() {
+    // Only the item structure is parsed: a broken statement leaves every test and reference
+    // in place, and is no reason for an unparsed-file warning.
+    let text = r#"#[test]
+fn broken_statement() {
+    // r[verify body.error]
+    let x = ;
+}
+
+#[test]
+fn fine() {}
+"#;
+    let sf = scan("tests/b.rs", text, "pkg::b", &[]);
+    assert!(sf.diagnostics.is_empty(), "{:?}", sf.diagnostics);
+    assert_eq!(names(&sf), vec!["broken_statement", "fine"]);
+    assert_eq!(reference(&sf, "body.error").tests, vec![0]);
+    // A broken item is another matter.
+    let broken = text.replace("fn fine() {}", "fn fine( {}");
+    let sf = scan("tests/b.rs", &broken, "pkg::b", &[]);
+    assert_eq!(codes(&sf)[0], (Code::UnparsedFile, 8));
+    assert!(
+        sf.diagnostics[0].message.contains("8:"),
+        "{}",
+        sf.diagnostics[0].message
+    );
+    assert_eq!(names(&sf), vec!["broken_statement", "fine"]);
+}

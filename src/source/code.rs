@@ -1,0 +1,277 @@
+//! References written in code rather than comments: attributes `#[verifies("ID")]` (and
+//! `req_test`, `req_verified`, `implements`, `req`) and macro calls `verify_req!("ID" ...)`,
+//! `requirement_covered!(ID)`, recognised by their last path segment.
+//!
+//! They are read off the masked text at the places the lexer saw those identifiers, so they are
+//! found anywhere (items, statements, expressions, other macros' arguments) without syn having
+//! to parse function bodies, and the same way whether or not syn can parse the file. They are
+//! attached by line like comments: an attribute's line is that of its `#`, which lies within
+//! the item it annotates.
+
+use super::lexer::{is_ident_byte, Lexed};
+use super::refs::{parse_id, FoundRef, IdRev};
+use crate::model::{RefForm, RefKind};
+
+/// How far back from an attribute's last path segment its `#[` may stand.
+const MAX_ATTRIBUTE_PATH: usize = 512;
+/// How far an attribute's arguments may run.
+const MAX_ATTRIBUTE_ARGS: usize = 4096;
+/// How long an unquoted id in a macro call may be.
+const MAX_UNQUOTED_ID: usize = 256;
+
+fn reference_attribute(name: &str) -> Option<RefKind> {
+    match name {
+        "verifies" | "req_test" | "req_verified" => Some(RefKind::Verify),
+        "implements" | "req" => Some(RefKind::Impl),
+        _ => None,
+    }
+}
+
+fn reference_macro(name: &str) -> Option<RefKind> {
+    match name {
+        "verify_req" => Some(RefKind::Verify),
+        "requirement_covered" => Some(RefKind::Impl),
+        _ => None,
+    }
+}
+
+fn skip_ws(m: &[u8], mut k: usize) -> usize {
+    while k < m.len() && m[k].is_ascii_whitespace() {
+        k += 1;
+    }
+    k
+}
+
+/// The contents of a string literal as written: `"a"`, `r#"a"#`, `b"a"` all give `a`.
+fn literal_value(lit: &str) -> &str {
+    let Some(quote) = lit.find('"') else {
+        return "";
+    };
+    let hashes = lit[..quote].bytes().filter(|&b| b == b'#').count();
+    let body = &lit[quote + 1..];
+    let close = body.len().saturating_sub(hashes + 1);
+    body.get(..close).unwrap_or(body)
+}
+
+/// The string literal starting exactly at `at`, if one does.
+fn string_at<'t>(lexed: &Lexed, text: &'t str, at: usize) -> Option<&'t str> {
+    let idx = lexed.strings.partition_point(|s| s.0 < at);
+    let &(start, end) = lexed.strings.get(idx)?;
+    (start == at).then(|| text.get(start..end)).flatten()
+}
+
+/// Every attribute and macro reference, in the order written.
+pub(crate) fn code_refs(lexed: &Lexed, text: &str) -> Vec<FoundRef> {
+    let m = &lexed.masked;
+    let mut out = Vec::new();
+    for &(pos, line) in &lexed.ref_idents {
+        let mut end = pos;
+        while end < m.len() && is_ident_byte(m[end]) {
+            end += 1;
+        }
+        let Some(name) = text.get(pos..end) else {
+            continue;
+        };
+        let after = skip_ws(m, end);
+        let mut push = |id: IdRev, kind, form, line, offset, inner_doc| {
+            out.push(FoundRef {
+                id: id.0,
+                revision: id.1,
+                kind,
+                form,
+                line,
+                offset,
+                inner_doc,
+                outer_doc: false,
+            });
+        };
+        if let Some(kind) = reference_macro(name) {
+            if m.get(after) != Some(&b'!') {
+                continue;
+            }
+            let open = skip_ws(m, after + 1);
+            if matches!(m.get(open), Some(b'(' | b'[' | b'{')) {
+                if let Some(id) = macro_id(lexed, text, open + 1) {
+                    push(id, kind, RefForm::Macro, line, pos, false);
+                }
+            }
+        } else if let Some(kind) = reference_attribute(name) {
+            let Some((hash, inner)) = attribute_start(m, pos) else {
+                continue;
+            };
+            let hash_line = line - m[hash..pos].iter().filter(|&&b| b == b'\n').count() as u32;
+            for id in attribute_ids(lexed, text, after) {
+                push(id, kind, RefForm::Attribute, hash_line, hash, inner);
+            }
+        }
+    }
+    out
+}
+
+/// The `#` of the attribute whose path ends with the identifier at `pos`, and whether it is an
+/// inner attribute (`#![...]`, about the enclosing module).
+fn attribute_start(m: &[u8], pos: usize) -> Option<(usize, bool)> {
+    let floor = pos.saturating_sub(MAX_ATTRIBUTE_PATH);
+    let mut k = pos;
+    while k > floor
+        && (is_ident_byte(m[k - 1]) || m[k - 1] == b':' || m[k - 1].is_ascii_whitespace())
+    {
+        k -= 1;
+    }
+    if k == 0 || m[k - 1] != b'[' {
+        return None;
+    }
+    k -= 1;
+    while k > 0 && m[k - 1].is_ascii_whitespace() {
+        k -= 1;
+    }
+    let inner = k > 0 && m[k - 1] == b'!';
+    if inner {
+        k -= 1;
+        while k > 0 && m[k - 1].is_ascii_whitespace() {
+            k -= 1;
+        }
+    }
+    (k > 0 && m[k - 1] == b'#').then_some((k - 1, inner))
+}
+
+/// The ids an attribute names: every string literal in `("a", "b")`, or the one after `=`.
+fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
+    let m = &lexed.masked;
+    let mut ids = Vec::new();
+    match m.get(at) {
+        Some(b'(') => {
+            let limit = (at + MAX_ATTRIBUTE_ARGS).min(m.len());
+            let mut depth = 0usize;
+            let mut k = at;
+            while k < limit {
+                match m[k] {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'"' => {
+                        // A literal's prefix (`r#`) stands before its quote.
+                        let start = (k.saturating_sub(3)..=k)
+                            .find(|&s| string_at(lexed, text, s).is_some());
+                        if let Some(lit) = start.and_then(|s| string_at(lexed, text, s)) {
+                            ids.extend(parse_id(literal_value(lit).trim()));
+                            k = start.map_or(k, |s| s + lit.len());
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+                k += 1;
+            }
+        }
+        Some(b'=') => {
+            let k = skip_ws(m, at + 1);
+            if let Some(lit) = string_at(lexed, text, k) {
+                ids.extend(parse_id(literal_value(lit).trim()));
+            }
+        }
+        _ => {}
+    }
+    ids
+}
+
+/// The id a reference macro names: its first argument, a string literal or tokens joined
+/// without spaces up to the first comma (`auth . login` is `auth.login`).
+fn macro_id(lexed: &Lexed, text: &str, from: usize) -> Option<IdRev> {
+    let m = &lexed.masked;
+    let k = skip_ws(m, from);
+    if let Some(lit) = string_at(lexed, text, k) {
+        return parse_id(literal_value(lit).trim());
+    }
+    let mut id = String::new();
+    let mut spaced = false;
+    for &b in m.get(k..)?.iter().take(MAX_UNQUOTED_ID) {
+        match b {
+            b',' | b')' | b']' | b'}' => return parse_id(&id),
+            b'(' | b'[' | b'{' | b'"' | b'\'' => return None,
+            _ if b.is_ascii_whitespace() => spaced = true,
+            _ if b.is_ascii() => {
+                // `auth . login` is one id, `not an id` is words.
+                if spaced && is_ident_byte(b) && id.bytes().last().is_some_and(is_ident_byte) {
+                    return None;
+                }
+                spaced = false;
+                id.push(b as char);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::lexer::lex;
+
+    fn refs(text: &str) -> Vec<(String, RefKind, RefForm, u32, bool)> {
+        code_refs(&lex(text, &[]), text)
+            .into_iter()
+            .map(|r| (r.id, r.kind, r.form, r.line, r.inner_doc))
+            .collect()
+    }
+
+    // r[verify src.ref.attribute]
+    #[test]
+    fn attributes_by_last_segment_with_several_ids() {
+        let text = r##"#![req("crate.wide")]
+#[verifies("a.one", "a.two+2")]
+#[reqs::req_test(r#"a.three"#)]
+#[req_verified = "a.four"]
+#[
+  implements("a.five")
+]
+#[req]
+fn f() { let req = verifies("not.an.attribute"); x[implements("nor.this")]; }
+"##;
+        let s = |v: &str| v.to_string();
+        assert_eq!(
+            refs(text),
+            vec![
+                (s("crate.wide"), RefKind::Impl, RefForm::Attribute, 1, true),
+                (s("a.one"), RefKind::Verify, RefForm::Attribute, 2, false),
+                (s("a.two"), RefKind::Verify, RefForm::Attribute, 2, false),
+                (s("a.three"), RefKind::Verify, RefForm::Attribute, 3, false),
+                (s("a.four"), RefKind::Verify, RefForm::Attribute, 4, false),
+                (s("a.five"), RefKind::Impl, RefForm::Attribute, 5, false),
+            ]
+        );
+        let lexed = lex(text, &[]);
+        assert_eq!(code_refs(&lexed, text)[2].revision, Some(2));
+    }
+
+    // r[verify src.ref.attribute]
+    #[test]
+    fn macros_with_quoted_and_unquoted_ids() {
+        let text = r#"fn f() {
+    verify_req!("m.one", "a message");
+    requirement_covered!(m . two);
+    requirement_covered!("m.three");
+    assert!(check(reqs::verify_req!(REQ-004)));
+    verify_req!(not a valid id);
+    verify_req;
+    let s = "verify_req!(\"m.string\")";
+}
+macro_rules! verify_req { ($id:expr) => { verify_req!($id) }; }
+"#;
+        let s = |v: &str| v.to_string();
+        assert_eq!(
+            refs(text),
+            vec![
+                (s("m.one"), RefKind::Verify, RefForm::Macro, 2, false),
+                (s("m.two"), RefKind::Impl, RefForm::Macro, 3, false),
+                (s("m.three"), RefKind::Impl, RefForm::Macro, 4, false),
+                (s("REQ-004"), RefKind::Verify, RefForm::Macro, 5, false),
+            ]
+        );
+    }
+}

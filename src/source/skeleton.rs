@@ -1,0 +1,200 @@
+//! The text syn is given: the file with the insides of function bodies and other non-item braces
+//! cut out, only their newlines kept (so every line stays where it was), and a check that its
+//! delimiters balance.
+//!
+//! Bodies are most of a test file's bytes and say nothing about its items; tokenizing them (even
+//! blanked to spaces) is what made syn slow. A brace holds items only after `mod`, `impl` or
+//! `trait` (and `proptest!`, whose functions are tests): every other brace's inside is cut. The
+//! decision is made on the masked text, where braces in literals and comments are already gone.
+//! Columns and byte offsets after a cut on the same line differ from the file's; the walk reads
+//! attribute text from the skeleton itself, never from the file.
+
+use super::lexer::{is_ident_byte, Comment};
+
+/// Item keywords that decide what a following `{` holds.
+const KEYWORDS: &[&str] = &[
+    "fn",
+    "mod",
+    "impl",
+    "trait",
+    "proptest",
+    "struct",
+    "enum",
+    "union",
+    "const",
+    "static",
+    "type",
+    "use",
+    "extern",
+    "macro_rules",
+];
+
+fn holds_items(keyword: Option<&str>) -> bool {
+    matches!(keyword, Some("mod" | "impl" | "trait" | "proptest"))
+}
+
+/// The skeleton of `text` and whether its delimiters balance (judged on `masked`). Comments are
+/// cut too (doc comments would become attributes, costly to build and of no use: attachment
+/// reads comments itself), and a byte-order mark and a shebang line, which syn does not read.
+pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (String, bool) {
+    let bytes = text.as_bytes();
+    let n = bytes.len().min(masked.len());
+    // Byte ranges to cut, in order.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    if text.starts_with('\u{feff}') {
+        start = 3;
+        cuts.push((0, 3));
+    }
+    let rest = &text[start..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        let end = rest.find('\n').map_or(text.len(), |p| start + p);
+        cuts.push((start, end));
+        start = end;
+    }
+
+    let mut stack: Vec<u8> = Vec::new();
+    let mut balanced = true;
+    // The first item keyword since the last `;`, `{` or `}` of the current item level.
+    let mut keyword: Option<&'static str> = None;
+    // While inside a blanked brace: where its inside starts, and the stack depth of the brace.
+    let mut blanking: Option<(usize, usize)> = None;
+    let mut i = start;
+    while i < n {
+        let b = masked[i];
+        match b {
+            b'(' | b'[' | b'{' => {
+                if b == b'{' && blanking.is_none() {
+                    let at_item_level = matches!(stack.last(), None | Some(b'{'));
+                    if !(at_item_level && holds_items(keyword)) {
+                        blanking = Some((i + 1, stack.len() + 1));
+                    }
+                    keyword = None;
+                }
+                stack.push(b);
+            }
+            b')' | b']' | b'}' => {
+                let open = match b {
+                    b')' => b'(',
+                    b']' => b'[',
+                    _ => b'{',
+                };
+                if stack.pop() != Some(open) {
+                    balanced = false;
+                }
+                if let Some((from, depth)) = blanking {
+                    if stack.len() < depth {
+                        cuts.push((from, i));
+                        blanking = None;
+                    }
+                }
+                if b == b'}' {
+                    keyword = None;
+                }
+            }
+            b';' if blanking.is_none() && matches!(stack.last(), None | Some(b'{')) => {
+                keyword = None;
+            }
+            _ if is_ident_byte(b) => {
+                let from = i;
+                while i < n && is_ident_byte(masked[i]) {
+                    i += 1;
+                }
+                if blanking.is_none()
+                    && keyword.is_none()
+                    && matches!(stack.last(), None | Some(b'{'))
+                {
+                    let word = &masked[from..i];
+                    keyword = KEYWORDS.iter().copied().find(|k| k.as_bytes() == word);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if !stack.is_empty() {
+        balanced = false;
+    }
+    if let Some((from, _)) = blanking {
+        cuts.push((from.min(n), n));
+    }
+    cuts.extend(comments.iter().map(|c| c.whole));
+    cuts.sort_unstable();
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let mut at = 0;
+    for (from, to) in cuts {
+        // Comments inside a cut body fall within it.
+        let from = from.max(at).min(bytes.len());
+        let to = to.min(bytes.len());
+        if to <= from {
+            continue;
+        }
+        out.extend_from_slice(&bytes[at..from]);
+        let before = out.len();
+        out.extend(bytes[from..to].iter().filter(|&&b| b == b'\n'));
+        if out.len() == before {
+            // `pub/* */fn` must not become `pubfn`.
+            out.push(b' ');
+        }
+        at = to;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    let skeleton = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (skeleton, balanced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::lexer::lex;
+
+    fn skel(text: &str) -> (String, bool) {
+        let lexed = lex(text, &[]);
+        skeleton(text, &lexed.masked, &lexed.comments)
+    }
+
+    // r[verify src.tests]
+    #[test]
+    fn bodies_are_blanked_item_braces_kept() {
+        let text = r#"mod tests {
+    impl S { fn m(&self) -> impl Fn() { || { 1 } } }
+    trait T { fn d() { x(); } }
+    struct P { a: u8 }
+    proptest! { #[test] fn p(x in 0..3) { y(x); } }
+    fn f() { let s = "}"; mod inner { } }
+}
+"#;
+        let (s, balanced) = skel(text);
+        assert!(balanced);
+        assert_eq!(s.lines().count(), text.lines().count());
+        assert!(s.contains("impl S { fn m(&self) -> impl Fn() {"));
+        assert!(!s.contains("|| {"));
+        assert!(s.contains("trait T { fn d() {"));
+        assert!(!s.contains("x();"));
+        assert!(s.contains("struct P {"));
+        assert!(!s.contains("a: u8"));
+        assert!(s.contains("proptest! { #[test] fn p(x in 0..3) {"));
+        assert!(!s.contains("y(x)"));
+        assert!(!s.contains("mod inner"));
+    }
+
+    // r[verify src.unparsed]
+    #[test]
+    fn unbalanced_delimiters_are_noticed() {
+        assert!(!skel("fn f() { g(; }").1);
+        assert!(!skel("fn f() { ").1);
+        assert!(!skel("fn f() { ] }").1);
+        assert!(skel("fn f() { let c = '{'; let s = \"(\"; } // {").1);
+    }
+
+    // r[verify src.masking]
+    #[test]
+    fn byte_order_mark_and_shebang_are_blanked() {
+        let (s, _) = skel("\u{feff}#!/usr/bin/env run\nfn main() {}\n");
+        assert_eq!(s.trim_start_matches(' '), "\nfn main() {}\n");
+        let (s, _) = skel("#![allow(dead_code)]\n");
+        assert!(s.starts_with("#![allow"));
+    }
+}
