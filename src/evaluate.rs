@@ -104,13 +104,14 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
 /// Children before parents: a topological order of the graph without its cycle edges.
 fn bottom_up_order(model: &Model) -> Vec<usize> {
     let n = model.requirements.len();
-    let mut pending_children = vec![0usize; n];
-    for parent in 0..n {
-        pending_children[parent] = model
-            .children_of(parent)
-            .filter(|&c| !is_cycle_edge(model, parent, c))
-            .count();
-    }
+    let mut pending_children: Vec<usize> = (0..n)
+        .map(|parent| {
+            model
+                .children_of(parent)
+                .filter(|&c| !is_cycle_edge(model, parent, c))
+                .count()
+        })
+        .collect();
     let mut ready: Vec<usize> = (0..n).filter(|&i| pending_children[i] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(i) = ready.pop() {
