@@ -194,7 +194,13 @@ fn check(args: CheckArgs) -> Result<i32> {
 
 fn show(args: ShowArgs) -> Result<i32> {
     let (report, _config) = analyze(&args.input, false)?;
-    let Some(requirement) = report.requirements.iter().find(|r| r.id == args.id) else {
+    let wanted = without_revision(&args.id);
+    let found = report
+        .requirements
+        .iter()
+        .find(|r| r.id == args.id)
+        .or_else(|| report.requirements.iter().find(|r| r.id == wanted));
+    let Some(requirement) = found else {
         let suggestion = graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
             .suggest(&args.id)
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -207,6 +213,19 @@ fn show(args: ShowArgs) -> Result<i32> {
         paint_for(args.input.color, true),
     ))?;
     Ok(0)
+}
+
+/// `auth.login+2` -> `auth.login`, `req~name~2` -> `req~name`: ids as people write them with
+/// the revision, for `show`.
+fn without_revision(id: &str) -> &str {
+    let strip = |sep: char| {
+        id.rsplit_once(sep)
+            .filter(|(head, n)| !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(head, _)| head)
+    };
+    strip('+')
+        .or_else(|| strip('~').filter(|head| head.contains('~')))
+        .unwrap_or(id)
 }
 
 fn paint_for(choice: ColorChoice, to_stdout: bool) -> Paint {
@@ -250,7 +269,7 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config
     let selection = Selection::new(&config, &input.spec, &input.src);
     let inputs = discover::discover(root, &selection)?;
 
-    let results = read_results(&input.results)?;
+    let results = read_results(root, &input.results)?;
 
     let spec_options = config.spec_options();
     let mut read_diagnostics = inputs.diagnostics.clone();
@@ -297,7 +316,7 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config
     let mut model = graph::build(specs, sources, results, &config);
     model.diagnostics.extend(read_diagnostics);
     let run = RunInfo {
-        project: config.project.clone().unwrap_or_else(|| project_name(root)),
+        project: config.project.clone().unwrap_or_else(|| discover::project_name(root)),
         root: root_display(root),
         commit: git_commit(root),
         generated_at: generated_at()?,
@@ -320,7 +339,7 @@ fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     }
 }
 
-fn read_results(paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
+fn read_results(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -329,27 +348,18 @@ fn read_results(paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
         let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read results file {}", path.display()))?;
         let text = String::from_utf8_lossy(&bytes);
-        let display = path.to_string_lossy().replace('\\', "/");
+        // Inside the root, shown relative to it like every other path; elsewhere as given.
+        let display = path
+            .canonicalize()
+            .ok()
+            .zip(root.canonicalize().ok())
+            .and_then(|(file, root)| discover::relative(&root, &file))
+            .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
         let results = evidence::parse_results(&display, &text)
             .map_err(|e| anyhow::anyhow!("bad results file: {e}"))?;
         all.extend(results);
     }
     Ok(Some(all))
-}
-
-/// The root package's name, else the root directory's name.
-fn project_name(root: &Path) -> String {
-    let package = std::fs::read_to_string(root.join("Cargo.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
-    if let Some(name) = package {
-        return name;
-    }
-    root.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".to_string())
 }
 
 fn root_display(root: &Path) -> String {

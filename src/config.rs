@@ -44,6 +44,42 @@ pub struct Config {
     pub waivers: BTreeMap<String, String>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_bytes: Option<u64>,
+    /// Where the config was read from (as the user named it) and the line of each waiver, so
+    /// diagnostics about waivers point at the right file and line.
+    #[serde(skip)]
+    pub origin: Option<ConfigOrigin>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigOrigin {
+    pub file: String,
+    pub waiver_lines: BTreeMap<String, u32>,
+}
+
+impl Config {
+    /// The file and line that a diagnostic about the waiver of `id` should point at.
+    pub fn waiver_location(&self, id: &str) -> crate::model::Location {
+        match &self.origin {
+            Some(origin) => crate::model::Location::new(
+                origin.file.clone(),
+                origin.waiver_lines.get(id).copied().unwrap_or(1),
+            ),
+            None => crate::model::Location::new("reqtrail.toml", 1),
+        }
+    }
+}
+
+/// 1-based line of the first line whose key (bare or quoted) is `key`.
+fn line_of_key(text: &str, key: &str) -> Option<u32> {
+    text.lines().position(|line| {
+        let line = line.trim_start();
+        let rest = line
+            .strip_prefix(&format!("\"{key}\""))
+            .or_else(|| line.strip_prefix(&format!("'{key}'")))
+            .or_else(|| line.strip_prefix(key));
+        rest.is_some_and(|r| r.trim_start().starts_with('='))
+    })
+    .map(|i| i as u32 + 1)
 }
 
 impl Config {
@@ -51,7 +87,18 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
-        Config::parse(&text).map_err(|e| anyhow::anyhow!("{}:{}", path.display(), e))
+        let mut config =
+            Config::parse(&text).map_err(|e| anyhow::anyhow!("{}:{}", path.display(), e))?;
+        let waiver_lines = config
+            .waivers
+            .keys()
+            .filter_map(|id| Some((id.clone(), line_of_key(&text, id)?)))
+            .collect();
+        config.origin = Some(ConfigOrigin {
+            file: path.to_string_lossy().replace('\\', "/"),
+            waiver_lines,
+        });
+        Ok(config)
     }
 
     /// Parses config text; the error message starts with `LINE: ` when the line is known.
@@ -64,8 +111,10 @@ impl Config {
             format!("{line}: {}", e.message())
         })?;
         if let Some(pattern) = &config.id_pattern {
-            regex::Regex::new(pattern)
-                .map_err(|e| format!("1: id-pattern is not a valid regex: {e}"))?;
+            regex::Regex::new(pattern).map_err(|e| {
+                let line = line_of_key(text, "id-pattern").unwrap_or(1);
+                format!("{line}: id-pattern is not a valid regex: {e}")
+            })?;
         }
         Ok(config)
     }

@@ -8,7 +8,7 @@
 use crate::config::Config;
 use crate::model::{Code, CrateUnit, Diagnostic};
 use anyhow::{bail, Context, Result};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -61,7 +61,9 @@ fn glob_set(globs: &[String], what: &str) -> Result<GlobSet> {
     for glob in globs {
         let glob = glob.strip_prefix("./").unwrap_or(glob);
         builder.add(
-            Glob::new(glob)
+            globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
                 .with_context(|| format!("invalid {what} glob `{glob}`: check its brackets and braces"))?,
         );
     }
@@ -159,6 +161,21 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Some(parts.join("/"))
+}
+
+/// The root package's name, else the root directory's name.
+pub fn project_name(root: &Path) -> String {
+    let package = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
+    if let Some(name) = package {
+        return name;
+    }
+    root.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "project".to_string())
 }
 
 /// What reading a file gave: its text, and a diagnostic when it was not clean UTF-8 text.

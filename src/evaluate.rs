@@ -270,9 +270,11 @@ fn verified_reason(model: &Model, own: usize, children: usize) -> String {
         (n, false) => format!("{n} tests (no results given)"),
     };
     match (tests.is_empty(), children) {
-        (true, _) => format!("all {children} active children verified"),
+        (true, _) => format!("all {children} active children verified or waived"),
         (false, 0) => format!("verified by {tests}"),
-        (false, _) => format!("verified by {tests}; all {children} active children verified"),
+        (false, _) => {
+            format!("verified by {tests}; all {children} active children verified or waived")
+        }
     }
 }
 

@@ -92,7 +92,7 @@ pub fn build(
     link_parents(&mut model);
     find_cycles(&mut model);
     apply_config_waivers(&mut model, config);
-    check_waiver_reasons(&mut model);
+    check_waiver_reasons(&mut model, config);
     let references = collect_tests(&mut model, sources);
     attach_results(&mut model, results);
     link_references(&mut model, references);
@@ -197,22 +197,22 @@ fn apply_config_waivers(model: &mut Model, config: &Config) {
             Some(&i) => model.config_waivers[i] = Some(reason.clone()),
             None => model.diagnostics.push(Diagnostic::new(
                 Code::UnknownReference,
-                format!("reqtrail.toml waives `{id}`, which no document defines"),
-                Some(Location::new("reqtrail.toml", 1)),
+                format!("the config waives `{id}`, which no document defines"),
+                Some(config.waiver_location(id)),
             )),
         }
     }
 }
 
-fn check_waiver_reasons(model: &mut Model) {
+fn check_waiver_reasons(model: &mut Model, config: &Config) {
     for (i, requirement) in model.requirements.iter().enumerate() {
         let document = requirement.waived.as_deref().map(str::trim);
-        let config = model.config_waivers[i].as_deref().map(str::trim);
-        if document == Some("") || config == Some("") {
+        let configured = model.config_waivers[i].as_deref().map(str::trim);
+        if document == Some("") || configured == Some("") {
             let location = if document == Some("") {
                 requirement.location.clone()
             } else {
-                Location::new("reqtrail.toml", 1)
+                config.waiver_location(&requirement.id)
             };
             model.diagnostics.push(Diagnostic::new(
                 Code::WaiverWithoutReason,
@@ -334,8 +334,7 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
                     ),
                     &pending.file,
                     reference.line,
-                )
-                .with_suggestion(Some(reference.id.clone())),
+                ),
             );
             continue;
         }

@@ -52,11 +52,7 @@ pub fn survey(root: &Path) -> Result<Findings> {
     let spec_options = config.spec_options();
 
     let mut findings = Findings {
-        project: root
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "project".to_string()),
+        project: discover::project_name(root),
         markdown_files: inputs.specs.len(),
         rust_files: inputs.sources.len(),
         ..Findings::default()

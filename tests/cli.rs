@@ -482,3 +482,71 @@ fn discovery_skips_target_and_narrows_with_globs() {
     );
     assert_eq!(status(&narrowed, "app.run"), "unverified");
 }
+
+// r[verify cli.config]
+#[test]
+fn config_diagnostics_point_at_the_config_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "docs/spec.md", "r[a.b]\nText.\n");
+    write(root, "other.toml", "project = \"x\"\n\nid-pattern = \"[unclosed\"\n");
+    let out = reqtrail()
+        .arg("check")
+        .arg(root)
+        .arg("--config")
+        .arg(root.join("other.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("other.toml:3: id-pattern"), "{err}");
+
+    write(
+        root,
+        "other.toml",
+        "project = \"x\"\n\n[waivers]\n\"a.b\" = \"\"\n\"no.such\" = \"gone\"\n",
+    );
+    let config = root.join("other.toml");
+    let (_, report) = check_json(
+        root.to_str().expect("utf8"),
+        &["--config", config.to_str().expect("utf8")],
+    );
+    let missing = diagnostics_with(&report, "waiver-without-reason");
+    assert_eq!(missing[0]["line"], 4, "{report}");
+    assert!(missing[0]["file"].as_str().expect("file").ends_with("other.toml"));
+    let unknown = diagnostics_with(&report, "unknown-reference");
+    assert_eq!(unknown[0]["line"], 5, "{report}");
+}
+
+// r[verify cli.discover]
+#[test]
+fn a_single_star_glob_stays_in_its_directory() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "docs/a.md", "r[a.one]\nOne.\n");
+    write(root, "docs/sub/b.md", "r[b.two]\nTwo.\n");
+    let (_, report) = check_json(root.to_str().expect("utf8"), &["--spec", "docs/*.md"]);
+    assert_eq!(report["summary"]["requirements"], 1);
+    let (_, report) = check_json(root.to_str().expect("utf8"), &["--spec", "docs/**/*.md"]);
+    assert_eq!(report["summary"]["requirements"], 2);
+}
+
+// r[verify cli.show]
+#[test]
+fn show_accepts_ids_written_with_their_revision() {
+    let root = fixture("demo");
+    for id in ["dsn~bucket-storage~1", "limiter.burst+2"] {
+        let out = reqtrail().args(["show", id, &root]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{id}");
+    }
+    let out = reqtrail()
+        .args(["check", &fixture("checkout"), "--results"])
+        .arg(format!("{}/results/junit.xml", fixture("checkout")))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\nresults/junit.xml:39: warning[unknown-result]"),
+        "results paths are relative to the root: {text}"
+    );
+}
