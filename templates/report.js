@@ -3,10 +3,12 @@
  * Data layout (written by src/report/html.rs, where the reasons for it are):
  *   files, bins, areas, tags, mods, reasons, styles: string tables; docs: indices into files.
  *   tests: [module, name, bin, file, line, result, flags?(1 ignored, 2 should_panic), message?]
- *   reqs: {i id, t title, f file, l line, n revision (1), c lifecycle (3 active), s status,
- *          a area, g tags, x plain text, h safe HTML of the text, y reason, w waiver, e style (0),
- *          p parents, k children, d fields, v [[test, ref line - test line, flags?(1 stale,
- *          2 ignored)]], m [[module, name, file, line]]}
+ *   reqs: {i id, t title (or its length when x starts with it), f file, l line,
+ *          n revision (1), c lifecycle (3 active), s status, a area, g tags,
+ *          x plain text (paragraphs split by blank lines) or else h, safe HTML of a text
+ *          with markup, y reason, w waiver, e style (0), p parents, k children, d fields,
+ *          v [[test, ref line - test line, flags?(1 stale, 2 ignored)]],
+ *          m [[module, name, file, line]]}
  * Every string from the data reaches the page as textContent or an attribute value. The one
  * exception is `h`, the requirement text that the Rust side rendered from Markdown with raw
  * HTML turned into text and unsafe URLs removed. The Content-Security-Policy of the page
@@ -48,6 +50,7 @@
   });
   R.forEach(function (r) {
     if (r.c === undefined) r.c = 3;
+    if (typeof r.t === 'number') r.t = (r.x || '').slice(0, r.t);
     if (r.m) r.m = r.m.map(function (m) { return { item: joinPath(m[0], m[1]), file: D.files[m[2]], line: m[3] }; });
   });
   function reason(r) { return r.y === undefined ? '' : D.reasons[r.y]; }
@@ -117,11 +120,19 @@
 
   /* ---- filtering and sorting ---- */
 
+  // The text content of the sanitised requirement HTML, for search. A template's content is
+  // inert: nothing in it loads or runs.
+  function htmlText(h) {
+    var t = document.createElement('template');
+    t.innerHTML = h;
+    return t.content.textContent;
+  }
+
   function buildHay() {
     hay = new Array(R.length);
     for (var i = 0; i < R.length; i++) {
       var r = R[i];
-      var parts = [r.i, r.t, r.x || '', D.files[r.f], reason(r)];
+      var parts = [r.i, r.t, r.x || (r.h ? htmlText(r.h) : ''), D.files[r.f], reason(r)];
       if (r.g) for (var g = 0; g < r.g.length; g++) parts.push(D.tags[r.g[g]]);
       if (r.v) for (var v = 0; v < r.v.length; v++) parts.push(T[r.v[v][0]].name);
       if (r.m) for (var m = 0; m < r.m.length; m++) parts.push(r.m[m].item);
@@ -301,7 +312,7 @@
       // Safe by construction on the Rust side; see the header of this file.
       text.innerHTML = r.h;
     } else if (r.x) {
-      text.appendChild(el('p', null, r.x));
+      r.x.split('\n\n').forEach(function (para) { text.appendChild(el('p', null, para)); });
     } else {
       text.appendChild(el('p', 'none', 'No text.'));
     }
@@ -399,7 +410,7 @@
     table.appendChild(frag);
 
     var filtered = view.length !== R.length;
-    var text = view.length === 0 ? 'No requirement matches'
+    var text = R.length === 0 ? 'The report has no requirements' : view.length === 0 ? 'No requirement matches'
       : 'Showing ' + (start + 1).toLocaleString() + '\u2013' + end.toLocaleString() + ' of ' + view.length.toLocaleString() + ' requirement' + (view.length === 1 ? '' : 's');
     if (filtered) text += ' (filtered from ' + R.length.toLocaleString() + ')';
     var desc = describeFilters();

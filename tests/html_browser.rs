@@ -482,6 +482,14 @@ fn search_filter_sort_and_deep_link() {
     // Reset, then each filter alone.
     browser.click("#reset");
     assert_eq!(browser.rows(), all);
+    // Search reaches into text with markup (a code span in a list item) too.
+    browser.type_into("#q", "argon2");
+    assert_eq!(browser.rows(), ["auth.login"]);
+    browser.click("#reset");
+    // A title sent as a length of the text comes back whole.
+    let title = browser
+        .exec("return document.querySelector('#req-auth\\\\.logout .c-title .t').textContent;");
+    assert_eq!(title, "Logging out ends the session");
     browser.click("#f-status option[value='unverified']");
     let unverified = ids_where(&report, |r| {
         r.lifecycle.is_counted() && r.status == reqtrail::model::Status::Unverified
@@ -820,6 +828,17 @@ fn ten_thousand_requirements_open_and_filter_in_under_a_second() {
     );
     assert_eq!(rows.len(), 1);
     assert!(rows[0].ends_with(".r00042"));
+
+    // The grid declines a document too large for it.
+    browser.click("#grid-details summary");
+    browser.wait_until("document.querySelector('#grid p') !== null");
+    let grid = browser.exec("return document.querySelector('#grid p').textContent;");
+    assert!(
+        grid.as_str()
+            .unwrap_or_default()
+            .starts_with("Too large for a grid: 500 requirements × "),
+        "{grid}"
+    );
 
     // Paging and "show all".
     browser.click("#reset");

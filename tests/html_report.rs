@@ -92,7 +92,17 @@ fn every_requirement_and_link_is_in_the_data() {
         }
     };
     for (entry, r) in reqs.iter().zip(&report.requirements) {
-        assert_eq!(entry["t"], r.title.as_str());
+        // A title the text starts with travels as its length.
+        let title = match entry["t"].as_u64() {
+            Some(n) => entry["x"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(n as usize)
+                .collect(),
+            None => entry["t"].as_str().unwrap_or("").to_string(),
+        };
+        assert_eq!(title, r.title);
         assert_eq!(
             files[entry["f"].as_u64().unwrap_or(0) as usize],
             r.file.as_str()
@@ -277,8 +287,10 @@ fn hostile_strings_stay_text() {
     assert!(html.contains("src&#x2f;&lt;b&gt;bold&lt;&#x2f;b&gt;.rs:1"));
     // The script itself never hands data to innerHTML but the sanitised text.
     let script = between(&html, "<script>", "</script>");
-    assert_eq!(script.matches("innerHTML").count(), 1);
+    assert_eq!(script.matches("innerHTML").count(), 2);
     assert!(script.contains("text.innerHTML = r.h;"));
+    assert!(script.contains("t.innerHTML = h;"));
+    assert!(script.contains("htmlText(r.h)"));
 }
 
 // r[verify html.self-contained]
@@ -414,8 +426,10 @@ fn detail_data_has_text_links_and_source_template() {
     assert!(logout.get("h").is_none());
     assert_eq!(
         logout["x"],
-        "Logging out invalidates the session token on the server."
+        "Logging out ends the session. The server invalidates the session token."
     );
+    // Its title is the text's start, so it travels as a length.
+    assert_eq!(logout["t"], "Logging out ends the session".len());
     // A link template that could run script is refused.
     let bad = render(
         &sample_report(),
@@ -505,6 +519,25 @@ fn ten_thousand_requirements_stay_under_five_megabytes() {
     assert!(html.len() < 5 * 1024 * 1024, "{} bytes", html.len());
     let data = page_data(&html);
     assert_eq!(data["reqs"].as_array().map(Vec::len), Some(10_000));
+}
+
+// r[verify html.header]
+#[test]
+fn an_empty_report_renders() {
+    let mut report = build_report("", Vec::new(), Vec::new());
+    report.commit = None;
+    report.results_given = false;
+    let html = render(&report, &HtmlOptions::default()).expect("render");
+    assert!(
+        html.contains("<h1>.</h1>"),
+        "the root names a project without a name"
+    );
+    assert!(html.contains(r#"<dd class="mono" title="not a git checkout">none</dd>"#));
+    assert!(html.contains("No test results were given"));
+    assert!(html.contains(r#"<span class="seg seg-verified w0"></span>"#));
+    assert_eq!(page_data(&html)["reqs"], serde_json::json!([]));
+    let csv = csv::render(&report);
+    assert_eq!(csv.lines().count(), 1);
 }
 
 // r[verify html.deterministic]

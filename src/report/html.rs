@@ -222,9 +222,10 @@ pub struct RenderedText {
     /// Safe HTML: raw HTML in the source shows as text, links are http(s), mailto, relative or
     /// fragments only, images become links (the page loads nothing).
     pub html: String,
-    /// The text without markup.
+    /// The text without markup, paragraphs separated by a blank line.
     pub plain: String,
-    /// True when the text is one paragraph without markup, so `<p>` + `plain` shows it exactly.
+    /// True when the text is paragraphs without markup, so that `plain`, split at its blank
+    /// lines into `<p>` elements, shows it exactly.
     pub simple: bool,
 }
 
@@ -243,10 +244,11 @@ pub fn markdown_to_html(text: &str) -> RenderedText {
     // Per open image: whether it was turned into a link (so its end closes one).
     let mut images: Vec<bool> = Vec::new();
 
-    for (position, event) in Parser::new_ext(text, options).enumerate() {
+    for event in Parser::new_ext(text, options) {
+        // Paragraphs of plain text need no markup: the script shows them from `plain` alone.
         match &event {
-            Event::Start(Tag::Paragraph) if position == 0 => {}
-            Event::End(TagEnd::Paragraph) | Event::Text(_) | Event::SoftBreak => {}
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) | Event::SoftBreak => {}
+            Event::Text(t) if !t.contains('\n') => {}
             _ => simple = false,
         }
         match event {
@@ -311,8 +313,12 @@ pub fn markdown_to_html(text: &str) -> RenderedText {
                 plain.push(' ');
                 events.push(event);
             }
-            Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Heading(_))
+            Event::End(TagEnd::Paragraph) => {
+                plain.truncate(plain.trim_end().len());
+                plain.push_str("\n\n");
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(_))
             | Event::End(TagEnd::Item)
             | Event::End(TagEnd::CodeBlock)
             | Event::End(TagEnd::TableCell) => {
@@ -490,10 +496,19 @@ struct PageData<'a> {
     results: bool,
 }
 
+/// A title, or when the text starts with it (as marker-style titles do), its length in UTF-16
+/// code units (JavaScript's string length), so it is not sent twice.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Title<'a> {
+    Text(&'a str),
+    PrefixOfText(usize),
+}
+
 #[derive(Debug, Serialize)]
 struct ReqData<'a> {
     i: &'a str,
-    t: &'a str,
+    t: Title<'a>,
     f: usize,
     l: u32,
     #[serde(skip_serializing_if = "is_one")]
@@ -724,9 +739,15 @@ fn requirement_data<'a>(
     verifications: Vec<Vec<i64>>,
 ) -> ReqData<'a> {
     let text = markdown_to_html(&r.text);
+    // Text with markup travels once, as HTML; the script takes its search text from that.
+    let title = if text.simple && !r.title.is_empty() && text.plain.starts_with(r.title.as_str()) {
+        Title::PrefixOfText(r.title.encode_utf16().count())
+    } else {
+        Title::Text(&r.title)
+    };
     ReqData {
         i: &r.id,
-        t: &r.title,
+        t: title,
         f: tables.files.get(&r.file),
         l: r.line,
         n: r.revision,
@@ -734,7 +755,11 @@ fn requirement_data<'a>(
         s: status_index(r.status),
         a: tables.areas.get(&r.area),
         g: r.tags.iter().map(|t| tables.tags.get(t)).collect(),
-        x: text.plain,
+        x: if text.simple {
+            text.plain
+        } else {
+            String::new()
+        },
         h: (!text.simple).then_some(text.html),
         y: (!r.reason.is_empty()).then(|| tables.reasons.get(&r.reason)),
         w: r.waived.as_deref(),
@@ -833,7 +858,11 @@ mod tests {
         let out = markdown_to_html("The user can log in\nwith a password.");
         assert!(out.simple);
         assert_eq!(out.plain, "The user can log in with a password.");
-        assert!(!markdown_to_html("Two\n\nparagraphs").simple);
+        let two = markdown_to_html("Two\nlines.\n\n\n  Second\nparagraph.\n");
+        assert!(two.simple);
+        assert_eq!(two.plain, "Two lines.\n\nSecond paragraph.");
+        assert!(!markdown_to_html("Two&#10;&#10;lines").simple);
+        assert!(!markdown_to_html("Some *emphasis*").simple);
         assert!(!markdown_to_html("- a list").simple);
         assert!(!markdown_to_html("`code`").simple);
     }

@@ -95,9 +95,9 @@ pub fn sample_report() -> Report {
             ..req("auth.login.lockout", "Lock the account after five failed logins", auth, 21)
         },
         Req {
-            text: "Logging out invalidates the session token on the server.",
+            text: "Logging out ends the session.\nThe server invalidates the session token.",
             impls: vec![("auth::logout", "src/auth.rs", 80)],
-            ..req("auth.logout", "Log out ends the session", auth, 33)
+            ..req("auth.logout", "Logging out ends the session", auth, 33)
         },
         Req {
             status: Status::Partial,
@@ -495,7 +495,7 @@ pub fn generated_report(n: usize) -> Report {
             words[(next() % 18) as usize]
         );
         let text = format!(
-            "When a {} is created, the system validates its {} and records the {} in the audit log. \
+            "{title}. When a {} is created, the system validates its {} and records the {} in the audit log. \
              It rejects a {} that exceeds the configured limit.",
             words[(next() % 18) as usize],
             words[(next() % 18) as usize],
