@@ -186,9 +186,6 @@ fn classify(mut c: Cursor) -> Kind {
         let Some((word, next)) = word_at(c) else {
             return Kind::Unknown;
         };
-        if punct_at(next, '!').is_some() || punct_at(next, ':').is_some() {
-            return Kind::Macro;
-        }
         let following = word_at(next).map(|(w, _)| w);
         match word.as_str() {
             "pub" => {
@@ -196,7 +193,9 @@ fn classify(mut c: Cursor) -> Kind {
                     .group(Delimiter::Parenthesis)
                     .map_or(next, |(_, _, after)| after);
             }
-            "default" | "unsafe" | "async" | "auto" | "safe" => c = next,
+            "default" | "unsafe" | "async" | "auto" | "safe" if punct_at(next, '!').is_none() => {
+                c = next
+            }
             "const" => match following.as_deref() {
                 Some("fn" | "unsafe" | "async" | "extern") => c = next,
                 _ => return Kind::Other(Ends::Semi, following),
@@ -226,6 +225,9 @@ fn classify(mut c: Cursor) -> Kind {
             }
             "type" => return Kind::Other(Ends::Semi, following),
             "use" => return Kind::Other(Ends::Semi, None),
+            _ if punct_at(next, '!').is_some() || punct_at(next, ':').is_some() => {
+                return Kind::Macro
+            }
             _ => return Kind::Unknown,
         }
     }
@@ -236,6 +238,9 @@ fn skip_item(input: ParseStream, ends: Ends) -> syn::Result<Span> {
     input.step(|cursor| {
         let mut c = *cursor;
         let mut last = c.span();
+        // `<` nesting: a brace inside generics (`<const N: u8 = { 1 }>`) ends nothing.
+        let mut angle = 0u32;
+        let mut previous = ' ';
         loop {
             if c.eof() {
                 return Ok((last, c));
@@ -243,15 +248,20 @@ fn skip_item(input: ParseStream, ends: Ends) -> syn::Result<Span> {
             if let Some((p, next)) = c.punct() {
                 last = p.span();
                 c = next;
-                if p.as_char() == ';' {
-                    return Ok((last, c));
+                match p.as_char() {
+                    ';' => return Ok((last, c)),
+                    '<' => angle += 1,
+                    '>' if !matches!(previous, '-' | '=') => angle = angle.saturating_sub(1),
+                    _ => {}
                 }
+                previous = p.as_char();
                 continue;
             }
+            previous = ' ';
             if let Some((_, delimiter, span, next)) = c.any_group() {
                 last = span.close();
                 c = next;
-                if ends == Ends::SemiOrBrace && delimiter == Delimiter::Brace {
+                if ends == Ends::SemiOrBrace && delimiter == Delimiter::Brace && angle == 0 {
                     return Ok((last, c));
                 }
                 continue;
@@ -572,8 +582,9 @@ impl Walker<'_> {
     ) -> syn::Result<()> {
         let path = input.call(syn::Path::parse_mod_style)?;
         input.parse::<Token![!]>()?;
-        let ident: Option<Ident> = if input.peek(syn::Ident) {
-            Some(input.parse()?)
+        // `macro_rules! try { }` names a macro with a keyword.
+        let ident: Option<Ident> = if input.cursor().ident().is_some() {
+            Some(input.call(syn::ext::IdentExt::parse_any)?)
         } else {
             None
         };
@@ -704,7 +715,11 @@ pub(crate) fn outline(
         outline_inner(skeleton, unit, options, last_line)
     } else {
         match text.parse::<proc_macro2::TokenStream>() {
-            Err(e) => Err(failure(&syn::Error::from(e))),
+            Err(e) => {
+                let mut fail = failure(&syn::Error::from(e));
+                fail.message = format!("mismatched or unclosed delimiter ({})", fail.message);
+                Err(fail)
+            }
             Ok(_) => outline_inner(skeleton, unit, options, last_line),
         }
     };

@@ -819,3 +819,32 @@ fn fine() {}
     );
     assert_eq!(names(&sf), vec!["broken_statement", "fine"]);
 }
+
+// r[verify src.tests]
+#[test]
+fn item_shapes_that_only_look_unusual() {
+    let text = r#"#![warn(rust_2018_idioms)]
+use ::std::fmt;
+extern crate alloc;
+macro_rules! try { ($e:expr) => { match $e { Ok(v) => v, Err(e) => return Err(e) } }; }
+pub struct Fixed<const N: usize = { 2 + 2 }>;
+pub(crate) const unsafe extern "C" fn raw() {}
+impl ::std::fmt::Debug for Fixed { fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { Ok(()) } }
+unsafe impl<T: Send> Send for Wrapper<T> where T: Sync {}
+pub trait Alias = Send + Sync;
+static mut COUNTER: u32 = 0;
+extern "C" { fn puts(s: *const u8) -> i32; }
+union Bits { f: f32, u: u32 }
+type Pair<T> = (T, T);
+impl<T> [T; 2] {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn after_all_of_that() {}
+}
+"#;
+    let sf = scan("src/shapes.rs", text, "pkg", &[]);
+    assert!(sf.diagnostics.is_empty(), "{:?}", sf.diagnostics);
+    assert_eq!(names(&sf), vec!["tests::after_all_of_that"]);
+}
