@@ -58,9 +58,6 @@ pub(crate) struct Lexed<'a> {
     pub max_op_run: u32,
     /// The deepest `<` nesting seen in code (reset at `;`, `{` and `}`; comparisons count too).
     pub max_angle: u32,
-    /// The most operator characters within one statement (between `;`, `{` and `}`): long
-    /// operator or method chains build deep expression trees too.
-    pub max_chain: u32,
     /// Where the identifiers of reference attributes and macros (`verifies`, `verify_req`, ...)
     /// stand in code: byte offset and line.
     pub ref_idents: Vec<(usize, u32)>,
@@ -142,7 +139,6 @@ struct State<'a> {
     op_run: u32,
     op_byte: u8,
     angle: u32,
-    chain: u32,
 }
 
 impl<'a> State<'a> {
@@ -392,10 +388,7 @@ impl<'a> State<'a> {
             }
             self.mark_code();
             match c {
-                b';' | b'{' | b'}' => {
-                    self.angle = 0;
-                    self.chain = 0;
-                }
+                b';' | b'{' | b'}' => self.angle = 0,
                 b'<' => {
                     self.angle += 1;
                     self.lexed.max_angle = self.lexed.max_angle.max(self.angle);
@@ -404,25 +397,6 @@ impl<'a> State<'a> {
                     self.angle = self.angle.saturating_sub(1);
                 }
                 _ => {}
-            }
-            if matches!(
-                c,
-                b'.' | b'+'
-                    | b'-'
-                    | b'*'
-                    | b'/'
-                    | b'%'
-                    | b'^'
-                    | b'|'
-                    | b'&'
-                    | b'='
-                    | b'<'
-                    | b'>'
-                    | b'?'
-                    | b'!'
-            ) {
-                self.chain += 1;
-                self.lexed.max_chain = self.lexed.max_chain.max(self.chain);
             }
             match c {
                 b'!' | b'&' | b'*' | b'-' | b'>' | b'|' => {
@@ -516,7 +490,6 @@ pub(crate) fn lex<'a>(text: &'a str, extra_idents: &'a [String]) -> Lexed<'a> {
         op_run: 0,
         op_byte: 0,
         angle: 0,
-        chain: 0,
     };
     state.run();
     state.lexed
