@@ -240,7 +240,13 @@
     if (r.c === 2) tdTitle.appendChild(el('span', 'lc', LIFECYCLE[r.c]));
 
     var tdDoc = cell(tr, 'c-doc', 'Document');
-    tdDoc.textContent = D.files[r.f] + ':' + r.l;
+    // Break long paths after a slash rather than anywhere.
+    var parts = (D.files[r.f] + ':' + r.l).split('/');
+    for (var p = 0; p < parts.length; p++) {
+      var last = p === parts.length - 1;
+      tdDoc.appendChild(document.createTextNode(parts[p] + (last ? '' : '/')));
+      if (!last) tdDoc.appendChild(document.createElement('wbr'));
+    }
     tdDoc.title = D.files[r.f] + ':' + r.l;
 
     var tdStatus = cell(tr, 'c-status', 'Status');
