@@ -64,6 +64,9 @@ pub(crate) struct Lexed<'a> {
     /// An identifier that can make a test (`test`, `rstest`, `proptest`, a configured one)
     /// occurs in code: without one, and without any reference, syn is not needed.
     pub candidate: bool,
+    /// The first string literal or block comment that is never closed: its line, column and
+    /// what it is. rustc rejects such a file, so the scanner reports it as unparsable.
+    pub unterminated: Option<(u32, u32, &'static str)>,
 }
 
 impl Lexed<'_> {
@@ -174,6 +177,19 @@ impl<'a> State<'a> {
         }
     }
 
+    /// Notes that the literal or comment starting at `start`, on the current line, runs to the
+    /// end of the text.
+    fn note_unterminated(&mut self, start: usize, what: &'static str) {
+        if self.lexed.unterminated.is_some() {
+            return;
+        }
+        let before = self.text.get(..start).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        self.lexed.unterminated =
+            Some((self.line, u32::try_from(column).unwrap_or(u32::MAX), what));
+    }
+
     fn push_comment(
         &mut self,
         style: CommentStyle,
@@ -231,6 +247,7 @@ impl<'a> State<'a> {
         let mut j = i + 2;
         let (body_end, end) = loop {
             if j >= b.len() {
+                self.note_unterminated(i, "block comment");
                 break (b.len(), b.len());
             }
             match (b[j], b.get(j + 1)) {
@@ -263,6 +280,7 @@ impl<'a> State<'a> {
         let mut j = quote + 1;
         let end = loop {
             if j >= b.len() {
+                self.note_unterminated(start, "string literal");
                 break b.len();
             }
             match b[j] {
@@ -300,6 +318,7 @@ impl<'a> State<'a> {
         // at a bounded number of times whatever the number of hashes.
         let (close, end) = loop {
             if j >= b.len() {
+                self.note_unterminated(start, "raw string literal");
                 break (b.len(), b.len());
             }
             if b[j] == b'"' {

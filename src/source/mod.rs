@@ -135,6 +135,14 @@ fn parse(
     options: &SourceOptions,
     lexed: &Lexed,
 ) -> Result<Outline, ParseFailure> {
+    // syn would swallow the rest of the file into it, or read it as blank after masking.
+    if let Some((line, column, what)) = lexed.unterminated {
+        return Err(ParseFailure {
+            message: format!("unterminated {what}: it runs to the end of the file"),
+            line,
+            column,
+        });
+    }
     let nesting = lexed.max_depth.max(lexed.max_op_run).max(lexed.max_angle);
     let last_line = lexed.line_count();
     if nesting > TOO_DEEP {
