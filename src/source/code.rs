@@ -60,6 +60,13 @@ fn string_at<'t>(lexed: &Lexed, text: &'t str, at: usize) -> Option<&'t str> {
     (start == at).then(|| text.get(start..end)).flatten()
 }
 
+/// The string literal whose range holds byte `at`, if any.
+fn string_around(lexed: &Lexed, at: usize) -> Option<(usize, usize)> {
+    let idx = lexed.strings.partition_point(|s| s.0 <= at);
+    let &(start, end) = lexed.strings.get(idx.checked_sub(1)?)?;
+    (at < end).then_some((start, end))
+}
+
 /// Every attribute and macro reference, in the order written.
 pub(crate) fn code_refs(lexed: &Lexed, text: &str) -> Vec<FoundRef> {
     let m = &lexed.masked;
@@ -154,12 +161,12 @@ fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
                         }
                     }
                     b'"' => {
-                        // A literal's prefix (`r#`) stands before its quote.
-                        let start = (k.saturating_sub(3)..=k)
-                            .find(|&s| string_at(lexed, text, s).is_some());
-                        if let Some(lit) = start.and_then(|s| string_at(lexed, text, s)) {
-                            ids.extend(parse_id(literal_value(lit).trim()));
-                            k = start.map_or(k, |s| s + lit.len());
+                        // The literal this quote opens (its prefix, like `r#`, stands before).
+                        if let Some((start, end)) = string_around(lexed, k) {
+                            if let Some(lit) = text.get(start..end) {
+                                ids.extend(parse_id(literal_value(lit).trim()));
+                            }
+                            k = end.max(k + 1);
                             continue;
                         }
                     }
@@ -273,5 +280,19 @@ macro_rules! verify_req { ($id:expr) => { verify_req!($id) }; }
                 (s("REQ-004"), RefKind::Verify, RefForm::Macro, 5, false),
             ]
         );
+    }
+
+    // r[verify src.ref.attribute]
+    #[test]
+    fn attribute_arguments_with_odd_quotes_end() {
+        // An empty literal right before an unterminated one once sent the scan backwards.
+        for text in [
+            r#"#[verifies(""")]"#,
+            r#"#[verifies("a.b" """)]"#,
+            r##"#[verifies(r#""#"")]"##,
+        ] {
+            let _ = refs(text);
+        }
+        assert_eq!(refs(r#"#[verifies("", "a.b")]"#)[0].0, "a.b");
     }
 }
