@@ -848,3 +848,42 @@ mod tests {
     assert!(sf.diagnostics.is_empty(), "{:?}", sf.diagnostics);
     assert_eq!(names(&sf), vec!["tests::after_all_of_that"]);
 }
+
+// r[verify src.unparsed]
+#[test]
+fn mutated_fixtures_never_panic_or_hang() {
+    let seeds: Vec<String> = [
+        "limiter.rs",
+        "api_tests.rs",
+        "broken.rs",
+        "traps.rs",
+        "ui_reference.rs",
+    ]
+    .iter()
+    .map(|name| fixture(name))
+    .collect();
+    let noise = b"{}()[]\"'/*#!\n<>r;";
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for _ in 0..300 {
+        let mut bytes = seeds[rng.below(seeds.len())].clone().into_bytes();
+        for _ in 0..rng.below(8) + 1 {
+            let at = rng.below(bytes.len().max(1)).min(bytes.len());
+            match rng.below(3) {
+                0 if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                1 => bytes.insert(at, noise[rng.below(noise.len())]),
+                _ => {
+                    let end = (at + rng.below(40)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let sf = scan("src/m.rs", &text, "pkg", &["m"]);
+        assert!(sf
+            .references
+            .iter()
+            .all(|r| r.tests.iter().all(|&t| t < sf.tests.len())));
+    }
+}
