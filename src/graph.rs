@@ -168,10 +168,8 @@ fn link_parents(model: &mut Model) {
 
 fn find_cycles(model: &mut Model) {
     for component in petgraph::algo::tarjan_scc(&model.graph) {
-        let self_loop = component.len() == 1
-            && model
-                .graph
-                .contains_edge(component[0], component[0]);
+        let self_loop =
+            component.len() == 1 && model.graph.contains_edge(component[0], component[0]);
         if component.len() < 2 && !self_loop {
             continue;
         }
@@ -184,7 +182,10 @@ fn find_cycles(model: &mut Model) {
         let first = &model.requirements[members[0]];
         model.diagnostics.push(Diagnostic::new(
             Code::Cycle,
-            format!("requirements cover each other in a cycle: {}", ids.join(" -> ")),
+            format!(
+                "requirements cover each other in a cycle: {}",
+                ids.join(" -> ")
+            ),
             Some(first.location.clone()),
         ));
         model.in_cycle.extend(members);
@@ -371,11 +372,19 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
 /// Did-you-mean for unknown ids: the closest known id by edit distance, when it is close.
 ///
 /// Ids are bucketed by length so a project with thousands of unknown references does not pay
-/// a full scan each; suggestions are cached per unknown id.
+/// a full scan each; suggestions are cached per unknown id. The comparisons of one run are
+/// capped at [`SUGGESTION_BUDGET`]: 10,000 unknown ids against 10,000 ids of similar length
+/// (every reference after a renamed prefix) would otherwise take minutes.
 pub struct Suggester<'a> {
     by_length: HashMap<usize, Vec<&'a str>>,
     cache: std::cell::RefCell<HashMap<String, Option<String>>>,
+    /// Edit-distance comparisons left; an unknown id whose candidates do not fit gets none.
+    budget: std::cell::Cell<usize>,
 }
+
+/// Comparisons one [`Suggester`] makes at most: a fraction of a second, and enough for every
+/// unknown id of a project in ordinary shape.
+pub const SUGGESTION_BUDGET: usize = 1_000_000;
 
 impl<'a> Suggester<'a> {
     pub fn new(ids: impl Iterator<Item = &'a str>) -> Self {
@@ -389,7 +398,15 @@ impl<'a> Suggester<'a> {
         Suggester {
             by_length,
             cache: Default::default(),
+            budget: std::cell::Cell::new(SUGGESTION_BUDGET),
         }
+    }
+
+    /// The same suggester with another comparison budget.
+    #[cfg(test)]
+    fn with_budget(self, budget: usize) -> Self {
+        self.budget.set(budget);
+        self
     }
 
     pub fn suggest(&self, unknown: &str) -> Option<String> {
@@ -398,8 +415,20 @@ impl<'a> Suggester<'a> {
         }
         let length = unknown.chars().count();
         let max_distance = (length / 4).clamp(1, 3);
+        let lengths = length.saturating_sub(max_distance)..=length + max_distance;
+        let candidates: usize = lengths
+            .clone()
+            .map(|len| self.by_length.get(&len).map_or(0, Vec::len))
+            .sum();
+        // All of an id's candidates or none, so a suggestion never depends on where the
+        // budget ran out.
+        let Some(left) = self.budget.get().checked_sub(candidates) else {
+            self.budget.set(0);
+            return None;
+        };
+        self.budget.set(left);
         let mut best: Option<(usize, &str)> = None;
-        for len in length.saturating_sub(max_distance)..=length + max_distance {
+        for len in lengths {
             for &candidate in self.by_length.get(&len).into_iter().flatten() {
                 let distance = strsim::levenshtein(unknown, candidate);
                 let better = match best {
@@ -434,5 +463,24 @@ mod tests {
         );
         assert_eq!(suggester.suggest("api.qouta").as_deref(), Some("api.quota"));
         assert_eq!(suggester.suggest("billing.invoice"), None);
+    }
+
+    // r[verify robust.limits]
+    #[test]
+    fn suggestions_stop_at_the_budget_instead_of_going_quadratic() {
+        // Every reference after a renamed prefix is unknown and near every id in length.
+        let ids: Vec<String> = (0..2_000).map(|i| format!("area.req{i:05}")).collect();
+        let suggester = Suggester::new(ids.iter().map(String::as_str)).with_budget(20_000);
+        let found = (0..2_000)
+            .filter(|i| suggester.suggest(&format!("aera.req{i:05}")).is_some())
+            .count();
+        // The first ones get their suggestion; once the budget is spent the rest get none.
+        assert_eq!(found, 10);
+        assert_eq!(
+            suggester.suggest("aera.req00000").as_deref(),
+            Some("area.req00000"),
+            "cached"
+        );
+        assert_eq!(suggester.suggest("area.req0000x"), None);
     }
 }
