@@ -23,6 +23,18 @@ pub const MAX_MESSAGE_CHARS: usize = 2_000;
 /// Parses one results file; the format is detected from the content.
 /// `file` is the name used in error messages and in each result's location.
 pub fn parse_results(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
+    // The parsers' own messages may quote the input, line breaks and all (quick-xml names the
+    // mismatched closing tag as written): the error stays one line of bounded length.
+    detect_and_parse(file, text).map_err(|e| {
+        let one_line: Vec<&str> = e.split(['\n', '\r']).map(str::trim).collect();
+        clip_to(&one_line.join(" "), MAX_ERROR_CHARS)
+    })
+}
+
+/// Error messages are cut to this many characters.
+const MAX_ERROR_CHARS: usize = 500;
+
+fn detect_and_parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
     // A byte-order mark is common in files written by Windows tools; it is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(start) = text.find(|c: char| !c.is_whitespace()) else {
@@ -92,6 +104,22 @@ fn clip_to(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // r[verify evidence.malformed]
+    // r[verify robust.fuzz]
+    #[test]
+    fn errors_are_one_bounded_line_even_when_they_quote_the_input() {
+        // Found by the `results` fuzz target: a closing tag that runs over a line break.
+        let text = include_str!("../../fixtures/robustness/results/mismatched-end-tag.xml");
+        let err = parse_results("fuzz.xml", text).unwrap_err();
+        assert!(err.starts_with("fuzz.xml:18: malformed XML: "), "{err}");
+        assert!(!err.contains('\n') && !err.contains('\r'), "{err}");
+        let long = format!("<testsuites>\n</{}\n>", "x\n".repeat(10_000));
+        let err = parse_results("long.xml", &long).unwrap_err();
+        assert!(err.starts_with("long.xml:"), "{err}");
+        assert!(err.chars().count() <= MAX_ERROR_CHARS + 1, "{}", err.len());
+        assert!(!err.contains('\n'));
+    }
 
     // r[verify evidence.malformed]
     #[test]
