@@ -71,22 +71,35 @@ impl Config {
 
 /// 1-based line of the first line whose key (bare or quoted) is `key`.
 fn line_of_key(text: &str, key: &str) -> Option<u32> {
-    text.lines().position(|line| {
-        let line = line.trim_start();
-        let rest = line
-            .strip_prefix(&format!("\"{key}\""))
-            .or_else(|| line.strip_prefix(&format!("'{key}'")))
-            .or_else(|| line.strip_prefix(key));
-        rest.is_some_and(|r| r.trim_start().starts_with('='))
-    })
-    .map(|i| i as u32 + 1)
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            let rest = line
+                .strip_prefix(&format!("\"{key}\""))
+                .or_else(|| line.strip_prefix(&format!("'{key}'")))
+                .or_else(|| line.strip_prefix(key));
+            rest.is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i as u32 + 1)
 }
 
 impl Config {
     /// Reads and validates a config file; errors carry the file and line.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..valid]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            anyhow::anyhow!(
+                "{}:{line}: not valid UTF-8 (TOML files are UTF-8 text)",
+                path.display()
+            )
+        })?;
         let mut config =
             Config::parse(&text).map_err(|e| anyhow::anyhow!("{}:{}", path.display(), e))?;
         let waiver_lines = config

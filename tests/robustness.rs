@@ -671,8 +671,12 @@ fn config_errors_are_exit_2_with_file_and_line() {
             b"style = \"fancy\"\n",
             "reqtrail.toml:1: unknown variant `fancy`",
         ),
-        ("not UTF-8", b"project = \"caf\xe9\"\n", "reqtrail.toml"),
-        ("binary", b"\x7fELF\x00\x00\x01\x02", "reqtrail.toml"),
+        (
+            "not UTF-8",
+            b"# settings\nproject = \"caf\xe9\"\n",
+            "reqtrail.toml:2: not valid UTF-8",
+        ),
+        ("binary", b"\x7fELF\x00\x00\x01\x02", "reqtrail.toml:1:"),
     ];
     for (what, text, expected) in cases {
         let p = Project::healthy();
