@@ -139,7 +139,9 @@ fn attribute_start(m: &[u8], pos: usize) -> Option<(usize, bool)> {
             k -= 1;
         }
     }
-    (k > 0 && m[k - 1] == b'#').then_some((k - 1, inner))
+    // `then_some` would compute `k - 1` even for k == 0 (a file that opens with `[verifies..]`).
+    let hash = k.checked_sub(1)?;
+    (m[hash] == b'#').then_some((hash, inner))
 }
 
 /// The ids an attribute names: every string literal in `("a", "b")`, or the one after `=`.
