@@ -930,9 +930,10 @@ fn an_output_path_that_cannot_be_written_is_exit_2_naming_it() {
     assert!(names.iter().all(|n| !n.contains("reqtrail-")), "{names:?}");
 }
 
-/// `reqtrail check ROOT --html OUT` in a shell that caps the size of files it may write at
-/// 4 KiB, with SIGXFSZ ignored (the write fails with EFBIG) or not (the kernel kills the
-/// process in the middle of the write, as an interrupted run would be).
+/// `reqtrail check ROOT --html OUT` in a shell that caps the size of files it may write at 8
+/// blocks (4 or 8 KiB, as the shell counts), with SIGXFSZ ignored (the write fails with EFBIG)
+/// or not (the kernel kills the process in the middle of the write, as an interrupted run
+/// would be).
 fn write_capped(root: &Path, out: &Path, ignore_signal: bool) -> std::process::Output {
     let trap = if ignore_signal { "trap '' XFSZ; " } else { "" };
     let script = format!("{trap}ulimit -f 8 && exec \"$0\" check \"$1\" --html \"$2\" --quiet");
@@ -1194,8 +1195,18 @@ fn hostile_content_never_reaches_the_html_unescaped() {
         concat!(
             "<testsuites><testsuite name=\"x\">",
             "<testcase name=\"&lt;script&gt;alert(15)&lt;/script&gt;\" classname=\"&lt;img src=x onerror=alert(16)&gt;\"/>",
-            "<testcase name=\"hostile\"><failure message=\"&lt;script&gt;alert(17)&lt;/script&gt;\">&lt;/script&gt;&lt;img src=x onerror=alert(18)&gt;</failure></testcase>",
+            "<testcase name=\"ghost\"><failure message=\"&lt;script&gt;alert(17)&lt;/script&gt;\">&lt;/script&gt;&lt;img src=x onerror=alert(18)&gt;</failure></testcase>",
             "</testsuite></testsuites>\n",
+        ),
+    );
+    // libtest JSON names no binary, so this result joins the test of the hostile file by name.
+    p.write(
+        "results.json",
+        concat!(
+            r#"{"type":"test","event":"started","name":"hostile"}"#,
+            "\n",
+            r#"{"type":"test","event":"failed","name":"hostile","stdout":"</script><img src=x onerror=alert(19)> {{ 7*7 }}"}"#,
+            "\n",
         ),
     );
     let out = p.path("report.html");
@@ -1206,6 +1217,8 @@ fn hostile_content_never_reaches_the_html_unescaped() {
             ".",
             "--results",
             "results.xml",
+            "--results",
+            "results.json",
             "--html",
             "report.html",
         ])
@@ -1226,6 +1239,7 @@ fn hostile_content_never_reaches_the_html_unescaped() {
         "\\u003cscript\\u003ealert(6)\\u003c/script\\u003e",
         "\\u003cimg src=x onerror=alert(3)\\u003e.md",
         "\\u003csvg onload=alert(4)\\u003e.rs",
+        "\\u003c/script\\u003e\\u003cimg src=x onerror=alert(19)\\u003e",
         "{{ 7*7 }}",
     ] {
         assert!(data.contains(present), "`{present}` missing from the data");
@@ -1519,8 +1533,9 @@ fn the_fuzz_targets_are_laid_out_for_cargo_fuzz() {
 // r[verify robust.fuzz]
 #[test]
 fn inputs_the_fuzzers_found_stay_fixed() {
-    // The Rust scanner once reported a test of this file at line 0 (a build with work in
-    // progress on the item parser); each test sits on its `fn` line.
+    // The source fuzz target reported this file's tests at line 0: under `cfg(fuzzing)`
+    // proc-macro2 tracks no span locations (the target now runs with `--no-cfg-fuzzing`). In
+    // a normal build each test sits on its `fn` line.
     let bytes = include_bytes!("../fixtures/robustness/source/test-at-line-zero.rs");
     let text = String::from_utf8_lossy(bytes);
     let unit = CrateUnit {
@@ -1554,6 +1569,20 @@ fn inputs_the_fuzzers_found_stay_fixed() {
         .references
         .iter()
         .all(|r| r.tests.iter().all(|&t| t < scanned.tests.len())));
+
+    // A reference attribute without its `#` at the very start of a file made the scanner
+    // subtract past zero (a panic in debug builds).
+    let bytes = include_bytes!("../fixtures/robustness/source/attribute-brackets-open-the-file.rs");
+    let text = String::from_utf8_lossy(bytes);
+    let scanned = reqtrail::source::scan_source("tests/fuzz.rs", &text, &unit, &options);
+    assert_eq!(
+        scanned.diagnostics[0].code,
+        reqtrail::model::Code::UnparsedFile
+    );
+    let minimal = "[verifies(\"a.b\")]\n#[test]\nfn t() {}\n";
+    let scanned = reqtrail::source::scan_source("tests/fuzz.rs", minimal, &unit, &options);
+    assert_eq!(scanned.tests.len(), 1);
+    assert!(scanned.references.is_empty(), "no `#`, no attribute");
 
     // The results reader's error once ran over two lines, quoting a closing tag as written.
     let bytes = include_bytes!("../fixtures/robustness/results/mismatched-end-tag.xml");

@@ -1,5 +1,8 @@
 //! Fuzzes the Rust scanner: any bytes (decoded lossily) must scan without a panic, every line
 //! it reports must be in the file, and every test a reference names must exist.
+//!
+//! Run it with `--no-cfg-fuzzing`: under `cfg(fuzzing)` proc-macro2 tracks no span locations,
+//! so every line syn gives is 0 and only the upper bound can be checked.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,9 +20,13 @@ fuzz_target!(|data: &[u8]| {
         prefixes: vec!["r".to_string(), "req".to_string()],
     };
     let scanned = reqtrail::source::scan_source("tests/fuzz.rs", &text, &unit, &options);
+    // proc-macro2 keeps the text of every file parsed on a thread to resolve spans; a fuzzing
+    // process parses millions, so the table is cleared after each.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let first = if cfg!(fuzzing) { 0 } else { 1 };
     let lines = text.matches('\n').count() as u32 + 1;
     for t in &scanned.tests {
-        assert!((1..=lines).contains(&t.line), "{t:?}");
+        assert!((first..=lines).contains(&t.line), "{t:?}");
     }
     for r in &scanned.references {
         assert!((1..=lines).contains(&r.line), "{r:?}");
@@ -27,6 +34,6 @@ fuzz_target!(|data: &[u8]| {
     }
     for d in &scanned.diagnostics {
         let line = d.location.as_ref().map_or(1, |l| l.line);
-        assert!((1..=lines).contains(&line), "{d:?}");
+        assert!((first..=lines).contains(&line), "{d:?}");
     }
 });
