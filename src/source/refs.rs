@@ -120,7 +120,10 @@ impl Scanner<'_> {
         ] {
             if let Some(ids) = body.strip_prefix(keyword) {
                 let at = text.len() - body.len();
-                for id in id_tokens(ids) {
+                for id in id_tokens(ids)
+                    .into_iter()
+                    .take_while(|(id, _)| looks_like_requirement_id(id))
+                {
                     self.push(line, at, id, kind, RefForm::Plain);
                 }
                 return;
@@ -262,6 +265,14 @@ fn comma_ids(text: &str, parse: fn(&str) -> Option<IdRev>) -> Option<Vec<IdRev>>
 
 /// Ids separated by commas or spaces, taken while they look like ids; a trailing `.` ends a
 /// sentence, not an id.
+/// Plain comments are prose too (`// Tests: their lines are kept`), so after a plain keyword
+/// only words shaped like requirement ids count: with a separator (`auth.login`, `REQ-12`,
+/// `req~x`) or a digit (`R42`). A bare word ends the list.
+fn looks_like_requirement_id(id: &str) -> bool {
+    id.bytes()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b'~' | b':' | b'/'))
+}
+
 fn id_tokens(text: &str) -> Vec<IdRev> {
     let mut ids = Vec::new();
     for token in text.split(|c: char| c == ',' || c.is_whitespace()) {
@@ -553,6 +564,15 @@ mod tests {
 
     // r[verify src.ref.plain]
     #[test]
+    fn plain_keyword_followed_by_prose_is_no_reference() {
+        assert!(short("// Tests: their lines and the comments above are kept.").is_empty());
+        let found = short("// Verifies: REQ-7, auth.login because of the outage, R42");
+        let ids: Vec<&str> = found.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(ids, ["REQ-7", "auth.login"]);
+    }
+
+    // r[verify src.ref.plain]
+    #[test]
     fn plain_lists() {
         let text = r#"// Verifies: auth.login, auth.lockout
 // Tests: REQ-001 REQ-002.
@@ -573,12 +593,9 @@ mod tests {
                 (s("store.write"), Some(2), RefKind::Impl, 3),
                 (s("calc.add"), None, RefKind::Verify, 5),
                 (s("calc.div"), None, RefKind::Verify, 7),
-                (s("because"), None, RefKind::Verify, 7),
-                (s("it"), None, RefKind::Verify, 7),
-                (s("divides"), None, RefKind::Verify, 7),
             ]
         );
-        assert!(refs("// Tests: x")
+        assert!(refs("// Tests: x.y")
             .0
             .iter()
             .all(|r| r.form == RefForm::Plain));
