@@ -158,7 +158,11 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 fn check(args: CheckArgs) -> Result<i32> {
     let deny_warnings = args.deny.contains(&Deny::Warnings);
-    let (report, config) = analyze(&args.input, deny_warnings)?;
+    let Analysis {
+        report,
+        config,
+        unreadable,
+    } = analyze(&args.input, deny_warnings)?;
     let options = ci_gate_options(&args, &report, &config)?;
     let verdict = gate::judge(&report, &options);
     write_ci_outputs(&args, &report, &verdict, &options)?;
@@ -189,11 +193,13 @@ fn check(args: CheckArgs) -> Result<i32> {
     } else {
         print_stdout(&summary)?;
     }
-    Ok(if verdict.passed { 0 } else { 1 })
+    Ok(final_code(&unreadable, if verdict.passed { 0 } else { 1 }))
 }
 
 fn show(args: ShowArgs) -> Result<i32> {
-    let (report, _config) = analyze(&args.input, false)?;
+    let Analysis {
+        report, unreadable, ..
+    } = analyze(&args.input, false)?;
     let wanted = without_revision(&args.id);
     let found = report
         .requirements
@@ -212,7 +218,7 @@ fn show(args: ShowArgs) -> Result<i32> {
         requirement,
         paint_for(args.input.color, true),
     ))?;
-    Ok(0)
+    Ok(final_code(&unreadable, 0))
 }
 
 /// `auth.login+2` -> `auth.login`, `req~name~2` -> `req~name`: ids as people write them with
@@ -253,8 +259,17 @@ fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
+/// What one analysis gave.
+pub struct Analysis {
+    pub report: Report,
+    pub config: Config,
+    /// Selected files and directories the OS would not let us read: the report is complete for
+    /// everything else, but the run must end with exit code 2.
+    pub unreadable: Vec<String>,
+}
+
 /// Loads the config, runs every analysis stage and returns the report.
-pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config)> {
+pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<Analysis> {
     let root = input.root.as_path();
     if !root.is_dir() {
         bail!(
@@ -273,12 +288,20 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config
 
     let spec_options = config.spec_options();
     let mut read_diagnostics = inputs.diagnostics.clone();
-    let specs: Vec<(SpecFile, Option<crate::model::Diagnostic>)> = inputs
+    // Everything the walk could not enter is unreadable input.
+    let mut unreadable: Vec<String> = inputs
+        .diagnostics
+        .iter()
+        .map(|d| d.location.as_ref().map_or_else(|| root_display(root), |l| l.file.clone()))
+        .collect();
+    let specs: Vec<(SpecFile, discover::FileText)> = inputs
         .specs
         .par_iter()
         .map(|file| {
-            let read = discover::read_text(file, max_bytes);
-            (spec::parse_spec(&file.rel, &read.text, &spec_options), read.diagnostic)
+            let mut read = discover::read_text(file, max_bytes);
+            let spec = spec::parse_spec(&file.rel, &read.text, &spec_options);
+            read.text = String::new();
+            (spec, read)
         })
         .collect();
     let mut source_options = config.source_options();
@@ -287,28 +310,33 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config
     }
     source_options.prefixes.sort();
     source_options.prefixes.dedup();
-    let sources: Vec<(SourceFile, Option<crate::model::Diagnostic>)> = inputs
+    let sources: Vec<(SourceFile, discover::FileText)> = inputs
         .sources
         .par_iter()
         .map(|(file, unit)| {
-            let read = discover::read_text(file, max_bytes);
-            (
-                source::scan_source(&file.rel, &read.text, unit, &source_options),
-                read.diagnostic,
-            )
+            let mut read = discover::read_text(file, max_bytes);
+            let source = source::scan_source(&file.rel, &read.text, unit, &source_options);
+            read.text = String::new();
+            (source, read)
         })
         .collect();
+    let mut take_read = |file: &str, read: discover::FileText| {
+        if read.unreadable {
+            unreadable.push(file.to_string());
+        }
+        read_diagnostics.extend(read.diagnostic);
+    };
     let specs: Vec<SpecFile> = specs
         .into_iter()
-        .map(|(spec, diagnostic)| {
-            read_diagnostics.extend(diagnostic);
+        .map(|(spec, read)| {
+            take_read(&spec.file, read);
             spec
         })
         .collect();
     let sources: Vec<SourceFile> = sources
         .into_iter()
-        .map(|(source, diagnostic)| {
-            read_diagnostics.extend(diagnostic);
+        .map(|(source, read)| {
+            take_read(&source.file, read);
             source
         })
         .collect();
@@ -322,7 +350,30 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<(Report, Config
         generated_at: generated_at()?,
         deny_warnings,
     };
-    Ok((evaluate::evaluate(model, &run), config))
+    unreadable.sort();
+    unreadable.dedup();
+    Ok(Analysis {
+        report: evaluate::evaluate(model, &run),
+        config,
+        unreadable,
+    })
+}
+
+/// Exit code 2 with a message when input could not be read, else the gate's code.
+fn final_code(unreadable: &[String], code: i32) -> i32 {
+    if unreadable.is_empty() {
+        return code;
+    }
+    let shown: Vec<&str> = unreadable.iter().take(5).map(String::as_str).collect();
+    let more = unreadable.len().saturating_sub(shown.len());
+    eprintln!(
+        "error: {} input path{} could not be read ({}{}), so the verdict is incomplete: fix the permissions or exclude them (`exclude` in reqtrail.toml)",
+        unreadable.len(),
+        if unreadable.len() == 1 { "" } else { "s" },
+        shown.join(", "),
+        if more > 0 { format!(", and {more} more") } else { String::new() }
+    );
+    2
 }
 
 fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config> {

@@ -183,16 +183,22 @@ pub fn project_name(root: &Path) -> String {
 pub struct FileText {
     pub text: String,
     pub diagnostic: Option<Diagnostic>,
+    /// The OS refused or failed the read (permission denied, I/O error): the run's verdict is
+    /// incomplete, which the CLI reports with exit code 2 after finishing everything else.
+    pub unreadable: bool,
 }
 
 /// Reads a file as text. Invalid UTF-8 is decoded lossily with a warning; a file with NUL bytes
 /// in its first 8 KiB is binary and skipped (empty text) with a warning; files over `max_bytes`
 /// are skipped with a warning; an unreadable file is skipped with a warning naming the OS error.
 pub fn read_text(file: &InputFile, max_bytes: u64) -> FileText {
-    let warn = |message: String| FileText {
+    let skip = |message: String, unreadable: bool| FileText {
         text: String::new(),
         diagnostic: Some(Diagnostic::at(Code::UnreadableFile, message, &file.rel, 1)),
+        unreadable,
     };
+    let warn = |message: String| skip(message, false);
+    let failed = |message: String| skip(message, true);
     match std::fs::metadata(&file.abs) {
         Ok(meta) if meta.len() > max_bytes => {
             return warn(format!(
@@ -201,11 +207,11 @@ pub fn read_text(file: &InputFile, max_bytes: u64) -> FileText {
             ))
         }
         Ok(_) => {}
-        Err(err) => return warn(format!("cannot read: {err}")),
+        Err(err) => return failed(format!("cannot read: {err}")),
     }
     let bytes = match std::fs::read(&file.abs) {
         Ok(bytes) => bytes,
-        Err(err) => return warn(format!("cannot read: {err}")),
+        Err(err) => return failed(format!("cannot read: {err}")),
     };
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
@@ -215,6 +221,7 @@ pub fn read_text(file: &InputFile, max_bytes: u64) -> FileText {
         Ok(text) => FileText {
             text,
             diagnostic: None,
+            unreadable: false,
         },
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
@@ -228,6 +235,7 @@ pub fn read_text(file: &InputFile, max_bytes: u64) -> FileText {
                     &file.rel,
                     line,
                 )),
+                unreadable: false,
             }
         }
     }
