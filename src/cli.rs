@@ -167,7 +167,8 @@ fn check(args: CheckArgs) -> Result<i32> {
     let verdict = gate::judge(&report, &options);
     write_ci_outputs(&args, &report, &verdict, &options)?;
 
-    let json_to_stdout = args.json.as_deref() == Some(Path::new("-")) || args.format == Format::Json;
+    let json_to_stdout =
+        args.json.as_deref() == Some(Path::new("-")) || args.format == Format::Json;
     if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
         write_output(path, report::json::render(&report).as_bytes())?;
     }
@@ -226,7 +227,9 @@ fn show(args: ShowArgs) -> Result<i32> {
 fn without_revision(id: &str) -> &str {
     let strip = |sep: char| {
         id.rsplit_once(sep)
-            .filter(|(head, n)| !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|(head, n)| {
+                !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            })
             .map(|(head, _)| head)
     };
     strip('+')
@@ -292,7 +295,11 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<Analysis> {
     let mut unreadable: Vec<String> = inputs
         .diagnostics
         .iter()
-        .map(|d| d.location.as_ref().map_or_else(|| root_display(root), |l| l.file.clone()))
+        .map(|d| {
+            d.location
+                .as_ref()
+                .map_or_else(|| root_display(root), |l| l.file.clone())
+        })
         .collect();
     let specs: Vec<(SpecFile, discover::FileText)> = inputs
         .specs
@@ -306,7 +313,9 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<Analysis> {
         .collect();
     let mut source_options = config.source_options();
     for (spec, _) in &specs {
-        source_options.prefixes.extend(spec.marker_prefixes.iter().cloned());
+        source_options
+            .prefixes
+            .extend(spec.marker_prefixes.iter().cloned());
     }
     source_options.prefixes.sort();
     source_options.prefixes.dedup();
@@ -344,7 +353,10 @@ pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<Analysis> {
     let mut model = graph::build(specs, sources, results, &config);
     model.diagnostics.extend(read_diagnostics);
     let run = RunInfo {
-        project: config.project.clone().unwrap_or_else(|| discover::project_name(root)),
+        project: config
+            .project
+            .clone()
+            .unwrap_or_else(|| discover::project_name(root)),
         root: root_display(root),
         commit: git_commit(root),
         generated_at: generated_at()?,
@@ -443,9 +455,10 @@ pub fn git_commit(root: &Path) -> Option<String> {
 fn generated_at() -> Result<String> {
     let now = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => {
-            let seconds: i64 = value.trim().parse().with_context(|| {
-                format!("SOURCE_DATE_EPOCH={value} is not a number of seconds")
-            })?;
+            let seconds: i64 = value
+                .trim()
+                .parse()
+                .with_context(|| format!("SOURCE_DATE_EPOCH={value} is not a number of seconds"))?;
             time::OffsetDateTime::from_unix_timestamp(seconds)
                 .with_context(|| format!("SOURCE_DATE_EPOCH={value} is out of range"))?
         }

@@ -64,7 +64,9 @@ fn glob_set(globs: &[String], what: &str) -> Result<GlobSet> {
             globset::GlobBuilder::new(glob)
                 .literal_separator(true)
                 .build()
-                .with_context(|| format!("invalid {what} glob `{glob}`: check its brackets and braces"))?,
+                .with_context(|| {
+                    format!("invalid {what} glob `{glob}`: check its brackets and braces")
+                })?,
         );
     }
     Ok(builder.build()?)
@@ -305,7 +307,9 @@ impl<'a> CrateFinder<'a> {
         let inner = if dir.is_empty() {
             rel
         } else {
-            rel.strip_prefix(&dir).map(|r| r.trim_start_matches('/')).unwrap_or(rel)
+            rel.strip_prefix(&dir)
+                .map(|r| r.trim_start_matches('/'))
+                .unwrap_or(rel)
         };
         let has_lib = self.root.join(&dir).join("src/lib.rs").is_file();
         crate_unit(&package, inner, has_lib)
@@ -368,14 +372,26 @@ mod tests {
         let unit = |inner: &str, has_lib: bool| crate_unit("rate-keeper", inner, has_lib);
         assert_eq!(unit("src/lib.rs", true).binary, "rate-keeper");
         assert!(unit("src/lib.rs", true).module_path.is_empty());
-        assert_eq!(unit("src/limiter/mod.rs", true).module_path, vec!["limiter"]);
+        assert_eq!(
+            unit("src/limiter/mod.rs", true).module_path,
+            vec!["limiter"]
+        );
         assert_eq!(
             unit("src/limiter/bucket.rs", true).module_path,
             vec!["limiter", "bucket"]
         );
-        assert_eq!(unit("src/main.rs", true).binary, "rate-keeper::bin/rate-keeper");
-        assert_eq!(unit("src/cli.rs", false).binary, "rate-keeper::bin/rate-keeper");
-        assert_eq!(unit("src/bin/admin.rs", true).binary, "rate-keeper::bin/admin");
+        assert_eq!(
+            unit("src/main.rs", true).binary,
+            "rate-keeper::bin/rate-keeper"
+        );
+        assert_eq!(
+            unit("src/cli.rs", false).binary,
+            "rate-keeper::bin/rate-keeper"
+        );
+        assert_eq!(
+            unit("src/bin/admin.rs", true).binary,
+            "rate-keeper::bin/admin"
+        );
         assert_eq!(unit("tests/api.rs", true).binary, "rate-keeper::api");
         assert_eq!(unit("tests/e2e/main.rs", true).binary, "rate-keeper::e2e");
         assert_eq!(unit("tests/e2e/login.rs", true).module_path, vec!["login"]);
@@ -409,7 +425,11 @@ mod tests {
 
         let narrowed = discover(
             root,
-            &Selection::new(&Config::default(), &["nothing/*.md".into()], &["src/lib.rs".into()]),
+            &Selection::new(
+                &Config::default(),
+                &["nothing/*.md".into()],
+                &["src/lib.rs".into()],
+            ),
         )
         .expect("walk");
         assert!(narrowed.specs.is_empty());

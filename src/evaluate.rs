@@ -228,7 +228,10 @@ fn judge(
     } else if let Some(reason) = waiver {
         (Status::Waived, format!("waived: {reason}"))
     } else if has_evidence && unfinished_children.is_empty() {
-        (Status::Verified, verified_reason(model, own_evidence, active_children.len()))
+        (
+            Status::Verified,
+            verified_reason(model, own_evidence, active_children.len()),
+        )
     } else if has_evidence {
         (
             Status::Partial,
@@ -309,7 +312,12 @@ fn unverified_reason(model: &Model, i: usize) -> String {
     "verifying tests were skipped or not run".to_string()
 }
 
-fn requirement_entry(model: &Model, i: usize, r: &Requirement, verdict: &Verdict) -> RequirementEntry {
+fn requirement_entry(
+    model: &Model,
+    i: usize,
+    r: &Requirement,
+    verdict: &Verdict,
+) -> RequirementEntry {
     let mut parents: Vec<String> = model
         .parents_of(i)
         .map(|p| model.requirements[p].id.clone())

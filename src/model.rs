@@ -392,12 +392,16 @@ impl Code {
             Code::DuplicateId => "A requirement id is defined more than once.",
             Code::UnknownReference => "A reference names a requirement that no spec defines.",
             Code::StaleReference => "A reference names an older revision than the spec defines.",
-            Code::UnknownParent => "A Covers/Parents/Refines attribute names an unknown requirement.",
+            Code::UnknownParent => {
+                "A Covers/Parents/Refines attribute names an unknown requirement."
+            }
             Code::Cycle => "Requirements cover each other in a cycle.",
             Code::WaiverWithoutReason => "A requirement is waived without a reason.",
             Code::VerifyOutsideTest => "A verify reference belongs to no test function.",
             Code::IgnoredOnly => "Every test of a requirement is #[ignore].",
-            Code::UnparsedFile => "A Rust file could not be parsed; its comments were still scanned.",
+            Code::UnparsedFile => {
+                "A Rust file could not be parsed; its comments were still scanned."
+            }
             Code::NoRequirements => "The requirement documents define no requirement.",
             Code::UnknownVerb => "A marker reference uses a verb reqtrail does not know.",
             Code::UnknownResult => "A test result names no test found in the sources.",

@@ -7,7 +7,8 @@ use std::path::Path;
 
 fn reqtrail() -> Command {
     let mut cmd = Command::cargo_bin("reqtrail").expect("binary built");
-    cmd.env("SOURCE_DATE_EPOCH", "1767225600").env("NO_COLOR", "1");
+    cmd.env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -89,7 +90,10 @@ fn checkout_statuses_without_results() {
     for (id, want) in expected {
         assert_eq!(status(&report, id), want, "status of {id}");
     }
-    assert_eq!(requirement(&report, "discount.stacking")["lifecycle"], "draft");
+    assert_eq!(
+        requirement(&report, "discount.stacking")["lifecycle"],
+        "draft"
+    );
     assert_eq!(requirement(&report, "PAY-004")["lifecycle"], "deprecated");
     let summary = &report["summary"];
     assert_eq!(summary["requirements"], 15);
@@ -143,8 +147,14 @@ fn stale_reference_warns_and_does_not_verify() {
 #[test]
 fn parents_children_unknown_parent_and_cycle() {
     let (_, report) = check_json(&fixture("checkout"), &[]);
-    assert_eq!(requirement(&report, "order.place")["children"][0], "order.idempotent");
-    assert_eq!(requirement(&report, "order.idempotent")["parents"][0], "order.place");
+    assert_eq!(
+        requirement(&report, "order.place")["children"][0],
+        "order.idempotent"
+    );
+    assert_eq!(
+        requirement(&report, "order.idempotent")["parents"][0],
+        "order.place"
+    );
     let unknown_parent = diagnostics_with(&report, "unknown-parent");
     assert_eq!(unknown_parent.len(), 1);
     assert!(unknown_parent[0]["message"]
@@ -180,7 +190,10 @@ fn ignored_only_verify_outside_test_and_unknown_verb() {
     let (_, report) = check_json(&fixture("checkout"), &[]);
     let ignored = diagnostics_with(&report, "ignored-only");
     assert_eq!(ignored.len(), 1);
-    assert!(ignored[0]["message"].as_str().expect("msg").contains("cart.limits"));
+    assert!(ignored[0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("cart.limits"));
     let outside = diagnostics_with(&report, "verify-outside-test");
     assert_eq!(outside.len(), 1);
     assert_eq!(outside[0]["file"], "src/cart.rs");
@@ -195,7 +208,10 @@ fn ignored_only_verify_outside_test_and_unknown_verb() {
         .collect();
     assert_eq!(
         tests,
-        ["order::tests::order_gets_an_id", "order::tests::same_key_same_order"]
+        [
+            "order::tests::order_gets_an_id",
+            "order::tests::same_key_same_order"
+        ]
     );
 }
 
@@ -232,7 +248,10 @@ fn duplicates_and_traps_in_a_whole_project() {
 fn failing_result_fails_requirement_and_parent() {
     let (code, report) = check_json(
         &fixture("checkout"),
-        &["--results", &format!("{}/results/junit.xml", fixture("checkout"))],
+        &[
+            "--results",
+            &format!("{}/results/junit.xml", fixture("checkout")),
+        ],
     );
     assert_eq!(code, 1);
     assert_eq!(report["results_given"], true);
@@ -320,11 +339,15 @@ fn human_summary_lists_gaps_and_diagnostics() {
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("coverage  41.7%"), "{text}");
-    assert!(text.contains("verified 5 · partial 1 · failing 0 · unverified 6 · waived 1 · not counted 2"));
+    assert!(text
+        .contains("verified 5 · partial 1 · failing 0 · unverified 6 · waived 1 · not counted 2"));
     assert!(text.contains("UNVERIFIED cart.remove"), "{text}");
     assert!(text.contains("docs/checkout.md:"));
     assert!(text.contains("src/cart.rs:"));
-    assert!(text.contains(": error[unknown-reference]: `cart.remov`"), "{text}");
+    assert!(
+        text.contains(": error[unknown-reference]: `cart.remov`"),
+        "{text}"
+    );
     assert!(text.contains("(did you mean `cart.remove`?)"));
     assert!(text.contains("gate failed"));
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
@@ -349,13 +372,19 @@ fn exit_codes_zero_one_two() {
     );
     reqtrail().arg("check").arg(root).assert().code(0);
     // Gate failed.
-    reqtrail().args(["check", &fixture("checkout")]).assert().code(1);
+    reqtrail()
+        .args(["check", &fixture("checkout")])
+        .assert()
+        .code(1);
     // Could not do the job: no such root, bad flag, unreadable results, bad config.
     reqtrail()
         .args(["check", "/definitely/not/here"])
         .assert()
         .code(2);
-    reqtrail().args(["check", "--no-such-flag"]).assert().code(2);
+    reqtrail()
+        .args(["check", "--no-such-flag"])
+        .assert()
+        .code(2);
     reqtrail()
         .arg("check")
         .arg(root)
@@ -373,7 +402,11 @@ fn exit_codes_zero_one_two() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.xml"));
     // Coverage threshold: the checkout fixture is at 41.7%; errors still fail.
-    write(root, "docs/spec.md", "# Spec\n\nr[tiny.works]\nIt works.\n\nr[tiny.fast]\nIt is fast.\n");
+    write(
+        root,
+        "docs/spec.md",
+        "# Spec\n\nr[tiny.works]\nIt works.\n\nr[tiny.fast]\nIt is fast.\n",
+    );
     reqtrail().arg("check").arg(root).assert().code(1);
     reqtrail()
         .arg("check")
@@ -395,7 +428,11 @@ fn config_errors_name_file_and_line() {
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
     write(root, "docs/spec.md", "r[a.b]\nText.\n");
-    write(root, "reqtrail.toml", "project = \"x\"\n\nspecs = [\"docs/*.md\"]\n");
+    write(
+        root,
+        "reqtrail.toml",
+        "project = \"x\"\n\nspecs = [\"docs/*.md\"]\n",
+    );
     let out = reqtrail().arg("check").arg(root).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -444,7 +481,10 @@ fn show_prints_the_whole_trail() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("order.place  FAILING"), "{text}");
     assert!(text.contains("defined at docs/checkout.md:"), "{text}");
-    assert!(text.contains("child `order.idempotent` is failing"), "{text}");
+    assert!(
+        text.contains("child `order.idempotent` is failing"),
+        "{text}"
+    );
     assert!(text.contains("order::tests::order_gets_an_id"), "{text}");
     assert!(text.contains("src/order.rs:"), "{text}");
     assert!(text.contains("children:"));
@@ -469,10 +509,22 @@ fn discovery_skips_target_and_narrows_with_globs() {
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
     write(root, "docs/spec.md", "r[app.run]\nIt runs.\n");
-    write(root, "target/doc/spec.md", "r[generated.copy]\nBuild output.\n");
-    write(root, "vendor/dep/README.md", "r[vendored.thing]\nNot ours.\n");
+    write(
+        root,
+        "target/doc/spec.md",
+        "r[generated.copy]\nBuild output.\n",
+    );
+    write(
+        root,
+        "vendor/dep/README.md",
+        "r[vendored.thing]\nNot ours.\n",
+    );
     write(root, ".gitignore", "vendor/\n");
-    write(root, "src/lib.rs", "// r[verify app.run]\n#[test]\nfn runs() {}\n");
+    write(
+        root,
+        "src/lib.rs",
+        "// r[verify app.run]\n#[test]\nfn runs() {}\n",
+    );
     let (code, report) = check_json(root.to_str().expect("utf8"), &[]);
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["summary"]["requirements"], 1);
@@ -489,7 +541,11 @@ fn config_diagnostics_point_at_the_config_line() {
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
     write(root, "docs/spec.md", "r[a.b]\nText.\n");
-    write(root, "other.toml", "project = \"x\"\n\nid-pattern = \"[unclosed\"\n");
+    write(
+        root,
+        "other.toml",
+        "project = \"x\"\n\nid-pattern = \"[unclosed\"\n",
+    );
     let out = reqtrail()
         .arg("check")
         .arg(root)
@@ -513,7 +569,10 @@ fn config_diagnostics_point_at_the_config_line() {
     );
     let missing = diagnostics_with(&report, "waiver-without-reason");
     assert_eq!(missing[0]["line"], 4, "{report}");
-    assert!(missing[0]["file"].as_str().expect("file").ends_with("other.toml"));
+    assert!(missing[0]["file"]
+        .as_str()
+        .expect("file")
+        .ends_with("other.toml"));
     let unknown = diagnostics_with(&report, "unknown-reference");
     assert_eq!(unknown[0]["line"], 5, "{report}");
 }

@@ -578,11 +578,16 @@ fn unreadable_files_and_directories_are_reported() {
     // and reported, and the run ends with exit 2 because its verdict is incomplete.
     assert_eq!(walked.code, 2, "{}", walked.stderr);
     assert!(
-        walked.stderr.contains("2 input paths could not be read (docs/locked.md, secret)"),
+        walked
+            .stderr
+            .contains("2 input paths could not be read (docs/locked.md, secret)"),
         "{}",
         walked.stderr
     );
-    assert!(walked.stdout.contains("\"schema\""), "the report is still written");
+    assert!(
+        walked.stdout.contains("\"schema\""),
+        "the report is still written"
+    );
     let warnings = walked.diagnostics("unreadable-file");
     let places: Vec<(&str, u64)> = warnings.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
     assert_eq!(

@@ -77,7 +77,9 @@ pub fn diagnostic_line(d: &DiagnosticEntry, paint: Paint) -> String {
 }
 
 fn bar(percent: f64, width: usize) -> String {
-    let filled = ((percent / 100.0) * width as f64).round().clamp(0.0, width as f64) as usize;
+    let filled = ((percent / 100.0) * width as f64)
+        .round()
+        .clamp(0.0, width as f64) as usize;
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
@@ -221,7 +223,15 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     let _ = writeln!(out, "lifecycle: {}", r.lifecycle.as_str());
     let _ = writeln!(out, "why: {}", r.reason);
     if let Some(waived) = &r.waived {
-        let _ = writeln!(out, "waived: {}", if waived.is_empty() { "(no reason given)" } else { waived });
+        let _ = writeln!(
+            out,
+            "waived: {}",
+            if waived.is_empty() {
+                "(no reason given)"
+            } else {
+                waived
+            }
+        );
     }
     if !r.tags.is_empty() {
         let _ = writeln!(out, "tags: {}", r.tags.join(", "));
@@ -294,7 +304,11 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
                 .and_then(|t| t.message.as_ref())
                 .filter(|_| matches!(v.result, TestStatus::Failed | TestStatus::Errored))
             {
-                let _ = writeln!(out, "{}", indent(&truncate_lines(message, 12), "           "));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    indent(&truncate_lines(message, 12), "           ")
+                );
             }
         }
     }
@@ -332,5 +346,9 @@ fn truncate_lines(text: &str, max: usize) -> String {
     if lines.len() <= max {
         return text.trim_end().to_string();
     }
-    format!("{}\n… ({} more lines)", lines[..max].join("\n"), lines.len() - max)
+    format!(
+        "{}\n… ({} more lines)",
+        lines[..max].join("\n"),
+        lines.len() - max
+    )
 }
