@@ -264,30 +264,49 @@ fn memchr_all(b: &[u8], needle: u8) -> Vec<usize> {
         .collect()
 }
 
-/// The first sentence of a requirement's text, as its title: the first non-blank line, plain,
-/// up to the first `. `, at most 100 characters (with `…` when cut).
+/// The first sentence of a requirement's text, as its title: the first prose paragraph (its
+/// soft line breaks joined), plain, up to the first `. `, at most 100 characters (with `…`
+/// when cut).
 pub fn first_sentence(text: &str) -> String {
     // Prose only: a fenced block or an HTML line says nothing a title could use.
     let mut fence: Option<&str> = None;
-    let mut prose = text.lines().map(str::trim).filter(|l| {
+    let mut paragraph = String::new();
+    for line in text.lines().map(str::trim) {
         if let Some(open) = fence {
-            if l.starts_with(open) {
+            if line.starts_with(open) {
                 fence = None;
             }
-            return false;
+            continue;
         }
-        if l.starts_with("```") || l.starts_with("~~~") {
-            fence = Some(&l[..3]);
-            return false;
+        let breaks_paragraph = line.is_empty()
+            || line.starts_with("```")
+            || line.starts_with("~~~")
+            || line.starts_with('<')
+            || line.starts_with('#');
+        if !paragraph.is_empty() {
+            // The paragraph ends at a blank line, a fence, HTML, a heading or a new list item;
+            // a few hundred characters are plenty to find 100.
+            if breaks_paragraph
+                || super::attrs::strip_bullet(line).is_some()
+                || paragraph.len() > 1000
+                || paragraph.contains(". ")
+            {
+                break;
+            }
+            paragraph.push(' ');
+            paragraph.push_str(line);
+            continue;
         }
-        !l.is_empty() && !l.starts_with('<')
-    });
-    let Some(line) = prose.next() else {
-        return String::new();
-    };
-    let line = line.trim_start_matches('#').trim_start();
-    let line = strip_bullet_or_number(line);
-    // The title keeps at most 100 characters; a few hundred are plenty to find them.
+        if line.starts_with("```") || line.starts_with("~~~") {
+            fence = Some(&line[..3]);
+            continue;
+        }
+        if breaks_paragraph {
+            continue;
+        }
+        paragraph.push_str(strip_bullet_or_number(line));
+    }
+    let line = paragraph.as_str();
     let line = match line.char_indices().nth(1000) {
         Some((cut_at, _)) => &line[..cut_at],
         None => line,
@@ -421,6 +440,16 @@ mod tests {
         assert_eq!(
             first_sentence("See [the guide](http://x.y/z).\nMore"),
             "See the guide"
+        );
+        assert_eq!(
+            first_sentence(
+                "A zero-cost request is allowed, even\nwhen the bucket is empty. Second sentence."
+            ),
+            "A zero-cost request is allowed, even when the bucket is empty"
+        );
+        assert_eq!(
+            first_sentence("First line\n\nSecond paragraph."),
+            "First line"
         );
         assert_eq!(
             first_sentence("keep_snake_case and _drop_ emphasis"),
