@@ -169,14 +169,25 @@ fn check(args: CheckArgs) -> Result<i32> {
 
     let json_to_stdout =
         args.json.as_deref() == Some(Path::new("-")) || args.format == Format::Json;
-    if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
-        write_output(path, report::json::render(&report).as_bytes())?;
+    // The two big renderings are independent; on two cores they run side by side.
+    let wants_json = args.json.is_some() || args.format == Format::Json;
+    let (json, html) = rayon::join(
+        || wants_json.then(|| report::json::render(&report)),
+        || {
+            args.html.as_ref().map(|_| {
+                let options = report::html::HtmlOptions {
+                    source_link: args.source_link.clone(),
+                };
+                report::html::render(&report, &options)
+            })
+        },
+    );
+    if let (Some(path), Some(json)) = (args.json.as_deref().filter(|p| *p != Path::new("-")), &json)
+    {
+        write_output(path, json.as_bytes())?;
     }
-    if let Some(path) = &args.html {
-        let options = report::html::HtmlOptions {
-            source_link: args.source_link.clone(),
-        };
-        write_output(path, report::html::render(&report, &options)?.as_bytes())?;
+    if let (Some(path), Some(html)) = (&args.html, html) {
+        write_output(path, html?.as_bytes())?;
     }
     if let Some(path) = &args.csv {
         write_output(path, report::csv::render(&report).as_bytes())?;
@@ -188,8 +199,8 @@ fn check(args: CheckArgs) -> Result<i32> {
         args.quiet,
     );
     let summary = with_ci_sections(summary, &args, &report, &verdict, &options);
-    if json_to_stdout {
-        print_stdout(&report::json::render(&report))?;
+    if let (true, Some(json)) = (json_to_stdout, &json) {
+        print_stdout(json)?;
         eprint!("{summary}");
     } else {
         print_stdout(&summary)?;
