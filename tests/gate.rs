@@ -800,7 +800,7 @@ fn github_format_prints_escaped_workflow_annotations() {
     };
     assert_eq!(
         annotation("odd.percent"),
-        "::error file=docs/a%2Cb%3A c.md,line=3,title=reqtrail unverified-requirement::requirement `odd.percent` (A discount of 50%25 applies,) is unverified: no verifying test"
+        "::error file=docs/a%2Cb%3A c.md,line=3,title=reqtrail unverified-requirement::requirement `odd.percent` (A discount of 50%25 applies, for every order) is unverified: no verifying test"
     );
     let typo = annotation("unknown-reference");
     assert!(
