@@ -6,7 +6,7 @@
 //! so a `cycle` error never turns into an endless walk), in time linear in requirements + links.
 
 use crate::graph::Model;
-use crate::model::{Code, Diagnostic, Lifecycle, Requirement, Severity, Status, TestStatus};
+use crate::model::{Code, Diagnostic, Requirement, Severity, Status, TestStatus};
 use crate::report::{
     Coverage, DiagnosticEntry, Implementation, Report, RequirementEntry, Summary, TestEntry, Tool,
     Verification, SCHEMA,
@@ -501,9 +501,4 @@ fn grouped(
             coverage(&name, &counted, members.len())
         })
         .collect()
-}
-
-/// Whether a lifecycle is shown greyed (kept here so every renderer agrees).
-pub fn is_greyed(lifecycle: Lifecycle) -> bool {
-    !lifecycle.is_counted()
 }

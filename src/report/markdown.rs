@@ -179,36 +179,30 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
             scope.tests.len(),
             if scope.tests.len() == 1 { "" } else { "s" },
         );
-        for r in scope.requirements.iter().take(LIMIT) {
-            let _ = writeln!(
-                out,
-                "- {}: {}",
-                linked(
-                    report,
-                    ctx,
-                    &format!("`{}`", code_safe(&r.id)),
-                    &r.file,
-                    r.line
-                ),
-                prose(&r.why)
-            );
+        let requirements = scope
+            .requirements
+            .iter()
+            .map(|r| ("", r.id.as_str(), r.file.as_str(), r.line, r.why.as_str()));
+        let tests = scope.tests.iter().map(|t| {
+            (
+                "test ",
+                t.test.as_str(),
+                t.file.as_str(),
+                t.line,
+                t.why.as_str(),
+            )
+        });
+        for (items, total) in [
+            (requirements.collect::<Vec<_>>(), scope.requirements.len()),
+            (tests.collect::<Vec<_>>(), scope.tests.len()),
+        ] {
+            for (kind, name, file, line, why) in items.into_iter().take(LIMIT) {
+                let name = format!("`{}`", code_safe(name));
+                let place = linked(report, ctx, &name, file, line);
+                let _ = writeln!(out, "- {kind}{place}: {}", prose(why));
+            }
+            more(&mut out, total);
         }
-        more(&mut out, scope.requirements.len());
-        for t in scope.tests.iter().take(LIMIT) {
-            let _ = writeln!(
-                out,
-                "- test {}: {}",
-                linked(
-                    report,
-                    ctx,
-                    &format!("`{}`", code_safe(&t.test)),
-                    &t.file,
-                    t.line
-                ),
-                prose(&t.why)
-            );
-        }
-        more(&mut out, scope.tests.len());
         let _ = writeln!(out, "\n</details>");
     }
 
