@@ -366,6 +366,8 @@ pub fn crate_unit(package: &str, inner: &str, has_lib: bool) -> CrateUnit {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     // r[verify src.test-names]
     #[test]
     fn crate_units_follow_nextest_binary_ids() {
@@ -399,23 +401,27 @@ mod tests {
 
     // r[verify cli.discover]
     #[test]
-    fn walk_skips_target_and_gitignored_files_and_applies_globs() {
-        let dir = tempfile::tempdir().expect("tempdir");
+    fn walk_skips_target_and_gitignored_files_and_applies_globs() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let root = dir.path();
-        let write = |rel: &str, text: &str| {
+        let write = |rel: &str, text: &str| -> std::io::Result<()> {
             let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
+            std::fs::create_dir_all(path.parent().unwrap_or(root))?;
+            std::fs::write(path, text)
         };
-        write("Cargo.toml", "[package]\nname = \"shop\"\n");
-        write("src/lib.rs", "");
-        write("src/cart.rs", "");
-        write("docs/spec.md", "");
-        write("target/debug/build/gen.rs", "");
-        write("target/doc/x.md", "");
-        write("vendor/notes.md", "");
-        write(".gitignore", "vendor/\n");
-        let all = discover(root, &Selection::new(&Config::default(), &[], &[])).expect("walk");
+        write("Cargo.toml", "[package]\nname = \"shop\"\n")?;
+        for empty in [
+            "src/lib.rs",
+            "src/cart.rs",
+            "docs/spec.md",
+            "target/debug/build/gen.rs",
+            "target/doc/x.md",
+            "vendor/notes.md",
+        ] {
+            write(empty, "")?;
+        }
+        write(".gitignore", "vendor/\n")?;
+        let all = discover(root, &Selection::new(&Config::default(), &[], &[]))?;
         let specs: Vec<_> = all.specs.iter().map(|f| f.rel.as_str()).collect();
         let srcs: Vec<_> = all.sources.iter().map(|f| f.0.rel.as_str()).collect();
         assert_eq!(specs, ["docs/spec.md"]);
@@ -430,40 +436,33 @@ mod tests {
                 &["nothing/*.md".into()],
                 &["src/lib.rs".into()],
             ),
-        )
-        .expect("walk");
+        )?;
         assert!(narrowed.specs.is_empty());
         assert_eq!(narrowed.sources.len(), 1);
+        Ok(())
     }
 
     // r[verify cli.discover]
     #[test]
-    fn non_utf8_and_binary_files_are_reported_not_dropped_silently() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let bad = dir.path().join("bad.md");
-        std::fs::write(&bad, b"# Title\n\nr[a.b]\nCaf\xe9 text\n").expect("write");
-        let read = read_text(
-            &InputFile {
-                rel: "bad.md".into(),
-                abs: bad,
-            },
-            1 << 20,
-        );
-        assert!(read.text.contains("r[a.b]"));
-        let diag = read.diagnostic.expect("a warning");
+    fn non_utf8_and_binary_files_are_reported_not_dropped_silently() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let read = |name: &str, bytes: &[u8]| -> std::io::Result<FileText> {
+            let abs = dir.path().join(name);
+            std::fs::write(&abs, bytes)?;
+            let rel = name.to_string();
+            Ok(read_text(&InputFile { rel, abs }, 1 << 20))
+        };
+        let latin1 = read("bad.md", b"# Title\n\nr[a.b]\nCaf\xe9 text\n")?;
+        assert!(latin1.text.contains("r[a.b]"));
+        assert!(!latin1.unreadable);
+        let diag = latin1.diagnostic.ok_or("a warning for the invalid UTF-8")?;
         assert_eq!(diag.code, Code::UnreadableFile);
-        assert_eq!(diag.location.expect("location").line, 4);
+        assert_eq!(diag.location.map(|l| l.line), Some(4));
 
-        let bin = dir.path().join("blob.rs");
-        std::fs::write(&bin, b"\x7fELF\x00\x00\x01").expect("write");
-        let read = read_text(
-            &InputFile {
-                rel: "blob.rs".into(),
-                abs: bin,
-            },
-            1 << 20,
-        );
-        assert!(read.text.is_empty());
-        assert!(read.diagnostic.expect("warning").message.contains("binary"));
+        let binary = read("blob.rs", b"\x7fELF\x00\x00\x01")?;
+        assert!(binary.text.is_empty());
+        let diag = binary.diagnostic.ok_or("a warning for the binary file")?;
+        assert!(diag.message.contains("binary"));
+        Ok(())
     }
 }
