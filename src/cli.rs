@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::discover::{self, Selection};
 use crate::evaluate::{self, RunInfo};
 use crate::gate::{self, GateOptions};
+use crate::output::write_output;
 use crate::model::{SourceFile, SpecFile, TestResult};
 use crate::report::{self, human::Paint, Report};
 use crate::{evidence, graph, source, spec};
@@ -477,28 +478,6 @@ fn generated_at() -> Result<String> {
     };
     let now = now.replace_nanosecond(0).unwrap_or(now);
     Ok(now.format(&time::format_description::well_known::Rfc3339)?)
-}
-
-/// Writes a whole output file atomically: a temporary file beside it, then a rename, so an
-/// interrupted run never leaves half a report where a good one was.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.reqtrail-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `--fail-under`, `--baseline` and `--changed-since` as the gate's options: the baseline is

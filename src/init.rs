@@ -405,7 +405,7 @@ pub fn run(root: &Path, force: bool) -> Result<String> {
     // The file must load like any config; a failure here is a bug in `config_text`.
     Config::parse(&text)
         .map_err(|e| anyhow::anyhow!("internal error: the written config does not load: {e}"))?;
-    crate::cli::write_output(&path, text.as_bytes())?;
+    crate::output::write_output(&path, text.as_bytes())?;
     Ok(describe(&findings, &path))
 }
 

@@ -15,6 +15,7 @@ pub mod gate;
 pub mod graph;
 pub mod init;
 pub mod model;
+pub(crate) mod output;
 pub mod report;
 pub mod source;
 pub mod spec;
