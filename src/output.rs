@@ -25,4 +25,3 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     result.with_context(|| format!("cannot write {}", path.display()))
 }
-
