@@ -41,7 +41,9 @@ pub fn scan_source(
 ) -> SourceFile {
     let lexed = lexer::lex(text, &options.test_attributes);
     let (mut found, mut diagnostics) = refs::comment_refs(&lexed.comments, &options.prefixes, file);
-    found.extend(code::code_refs(&lexed, text));
+    let (in_code, misses) = code::code_refs(&lexed, text, file);
+    found.extend(in_code);
+    diagnostics.extend(misses);
     if !lexed.candidate && found.is_empty() {
         return SourceFile {
             file: file.to_string(),
