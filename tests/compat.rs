@@ -231,7 +231,7 @@ fn a_dangling_parent_in_a_bracketed_list_is_the_only_unknown_parent() {
     assert_eq!(unknown[0]["line"], 13);
     assert_eq!(
         strings(&requirement(&report, "changes.undo")["parents"]),
-        ["changes", "changes.track", "mult_partens"]
+        ["changes", "changes.track"]
     );
 }
 
