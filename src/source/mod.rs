@@ -140,7 +140,7 @@ pub fn scan_source(
 pub fn reference_ids(text: &str, options: &SourceOptions) -> Vec<String> {
     let lexed = lexer::lex(text, &options.test_attributes);
     let (mut found, _) = refs::comment_refs(&lexed.comments, &options.prefixes, "");
-    found.extend(code::code_refs(&lexed, text));
+    found.extend(code::code_refs(&lexed, text, "").0);
     found.into_iter().map(|r| r.id).collect()
 }
 
