@@ -147,6 +147,10 @@ pub struct Requirement {
     pub waived: Option<String>,
     /// Every other `Key: value` attribute, in the order written; values joined with ", ".
     pub fields: BTreeMap<String, String>,
+    /// The marker prefix it was defined with (`r` of `r[auth.login]`); `None` for the other
+    /// styles. Each prefix is its own namespace, as in tracey (PRODUCT.md section 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
 }
 
 /// What one Markdown file gave.
