@@ -8,8 +8,8 @@
 use crate::config::Config;
 use crate::evidence;
 use crate::model::{
-    Code, Diagnostic, Location, RefForm, RefKind, Requirement, SourceFile, SpecFile, TestFn, TestResult,
-    TestStatus,
+    Code, Diagnostic, Location, RefForm, RefKind, Requirement, SourceFile, SpecFile, TestFn,
+    TestResult, TestStatus,
 };
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeSet, HashMap};
@@ -188,12 +188,14 @@ fn resolve(model: &Model, id: &str, prefix: Option<&str>) -> Result<usize, Unres
     }
     match model.bare_ids.get(id).map(Vec::as_slice) {
         Some([one]) => Ok(*one),
-        Some(several) if !several.is_empty() => Err(Unresolved::Ambiguous(
-            several
+        Some(several) if !several.is_empty() => {
+            let mut qualified: Vec<String> = several
                 .iter()
                 .map(|&i| model.requirements[i].id.clone())
-                .collect(),
-        )),
+                .collect();
+            qualified.sort();
+            Err(Unresolved::Ambiguous(qualified))
+        }
         _ => Err(Unresolved::Unknown),
     }
 }

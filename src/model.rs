@@ -369,10 +369,12 @@ pub enum Code {
     /// A line that looks like a definition or reference in a known convention but is not read
     /// as one (PRODUCT.md section 13).
     NearMiss,
+    /// A configured spec or src glob selects no file.
+    UnmatchedGlob,
 }
 
 impl Code {
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::DuplicateId,
         Code::UnknownReference,
         Code::StaleReference,
@@ -387,6 +389,7 @@ impl Code {
         Code::UnknownResult,
         Code::UnreadableFile,
         Code::NearMiss,
+        Code::UnmatchedGlob,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -405,6 +408,7 @@ impl Code {
             Code::UnknownResult => "unknown-result",
             Code::UnreadableFile => "unreadable-file",
             Code::NearMiss => "near-miss",
+            Code::UnmatchedGlob => "unmatched-glob",
         }
     }
 
@@ -423,7 +427,8 @@ impl Code {
             | Code::UnknownVerb
             | Code::UnknownResult
             | Code::UnreadableFile
-            | Code::NearMiss => Severity::Warning,
+            | Code::NearMiss
+            | Code::UnmatchedGlob => Severity::Warning,
         }
     }
 
@@ -447,6 +452,7 @@ impl Code {
             Code::UnknownVerb => "A marker reference uses a verb reqtrail does not know.",
             Code::UnknownResult => "A test result names no test found in the sources.",
             Code::UnreadableFile => "A file could not be read as UTF-8 text, or was skipped.",
+            Code::UnmatchedGlob => "A configured spec or src glob selects no file.",
             Code::NearMiss => {
                 "A line looks like a definition or reference of a known convention but is not read as one."
             }

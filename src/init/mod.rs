@@ -117,7 +117,10 @@ fn tool_globs(root: &Path) -> ToolGlobs {
                 if config.generated.is_empty() {
                     String::new()
                 } else {
-                    format!("; reports it writes, not specs: {}", config.generated.join(", "))
+                    format!(
+                        "; reports it writes, not specs: {}",
+                        config.generated.join(", ")
+                    )
                 }
             ));
             globs.spec.extend(config.spec);
@@ -163,7 +166,9 @@ pub fn survey(root: &Path) -> Result<Findings> {
     // Headings with lower-case dotted ids need a pattern; it is added to the default's.
     let mut spec_options = config.spec_options();
     let default_finds_nothing = |text: &str| {
-        spec::parse_spec("", text, &spec_options).requirements.is_empty()
+        spec::parse_spec("", text, &spec_options)
+            .requirements
+            .is_empty()
     };
     let dotted: Vec<&String> = texts
         .iter()
@@ -175,7 +180,10 @@ pub fn survey(root: &Path) -> Result<Findings> {
         .map(|(rel, _)| rel)
         .collect();
     if let Some(first) = dotted.first() {
-        let pattern = format!("{DEFAULT_HEADING_ID_PATTERN}|{}", markdown::DOTTED_ID_PATTERN);
+        let pattern = format!(
+            "{DEFAULT_HEADING_ID_PATTERN}|{}",
+            markdown::DOTTED_ID_PATTERN
+        );
         let why = format!(
             "headings in {first}{} name lower-case dotted ids (`## notes.add: Title`), which the default pattern does not accept",
             if dotted.len() > 1 { format!(" and {} more", dotted.len() - 1) } else { String::new() }
@@ -202,8 +210,19 @@ pub fn survey(root: &Path) -> Result<Findings> {
         }
         parsed_docs.push((rel.clone(), style, parsed));
     }
-    // A document whose every id is defined in an earlier kept one repeats them: a generated
-    // report or a copy.
+    // A document whose every id is defined in another kept one repeats them: a generated
+    // report or a copy. The original is the fuller document, then one named like a spec.
+    let spec_named = |rel: &str| {
+        let lower = rel.to_ascii_lowercase();
+        ["req", "spec"].iter().any(|w| lower.contains(w))
+    };
+    parsed_docs.sort_by(|a, b| {
+        b.2.requirements
+            .len()
+            .cmp(&a.2.requirements.len())
+            .then(spec_named(&b.0).cmp(&spec_named(&a.0)))
+            .then(a.0.cmp(&b.0))
+    });
     let mut defined_in: BTreeMap<String, String> = BTreeMap::new();
     let mut kept = Vec::new();
     for (rel, style, parsed) in parsed_docs {
@@ -226,6 +245,8 @@ pub fn survey(root: &Path) -> Result<Findings> {
         }
         kept.push((rel, style, parsed));
     }
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    findings.skipped.sort();
     // Keep everything rather than nothing: a project whose only spec is its README.
     if kept.is_empty() && !findings.skipped.is_empty() {
         findings.skipped.clear();

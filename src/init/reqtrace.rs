@@ -23,7 +23,10 @@ pub fn parse(text: &str) -> Option<ReqtraceConfig> {
     let mut spec = BTreeSet::new();
     let mut src = BTreeSet::new();
     for artefact in artefacts.values() {
-        let parser = artefact.get("parser").and_then(|p| p.as_str()).unwrap_or("");
+        let parser = artefact
+            .get("parser")
+            .and_then(|p| p.as_str())
+            .unwrap_or("");
         let paths = artefact
             .get("paths")
             .and_then(|p| p.as_array())

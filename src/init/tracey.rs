@@ -140,7 +140,11 @@ pub fn translate_glob(glob: &str) -> String {
         } else if *segment == "*" {
             // `*` alone spans any depth in tracey; as a directory it is `**`, as the last
             // segment (`docs/*`) it is every file below.
-            out.push(if last { "**/*".to_string() } else { "**".to_string() });
+            out.push(if last {
+                "**/*".to_string()
+            } else {
+                "**".to_string()
+            });
         } else {
             if out.last().map(String::as_str) != Some("**") {
                 out.push("**".to_string());
@@ -192,6 +196,9 @@ specs (
         assert_eq!(config.spec, ["docs/a/*.md", "docs/b.md", "docs/c.md"]);
         assert_eq!(config.src, ["src/*.rs", "tests/*.rs"]);
         assert_eq!(config.exclude, ["src/gen/*.rs"]);
-        assert_eq!(parse("specs ( { include ( ) } ) ) } {{"), TraceyConfig::default());
+        assert_eq!(
+            parse("specs ( { include ( ) } ) ) } {{"),
+            TraceyConfig::default()
+        );
     }
 }
