@@ -19,3 +19,4 @@ pub(crate) mod output;
 pub mod report;
 pub mod source;
 pub mod spec;
+pub(crate) mod targets;

@@ -128,6 +128,21 @@ pub fn scan_source(
     }
 }
 
+/// A file's text with comments and literals blanked (offsets kept) and the byte ranges of its
+/// string literals: what `targets` needs to read `mod x;` declarations and `#[path]` values.
+pub(crate) struct MaskedText {
+    pub masked: Vec<u8>,
+    pub strings: Vec<(usize, usize)>,
+}
+
+pub(crate) fn lex_for_modules(text: &str) -> MaskedText {
+    let lexed = lexer::lex(text, &[]);
+    MaskedText {
+        masked: lexed.masked,
+        strings: lexed.strings,
+    }
+}
+
 /// Runs syn, on a large stack when the nesting calls for it, not at all when it is absurd.
 fn parse(
     text: &str,
