@@ -16,6 +16,8 @@ pub mod graph;
 pub mod init;
 pub mod model;
 pub(crate) mod output;
+pub(crate) mod pipeline;
+pub(crate) mod plan;
 pub mod report;
 pub mod source;
 pub mod spec;

@@ -30,6 +30,30 @@ impl std::fmt::Display for Location {
     }
 }
 
+/// Lines `first..=last` of one file, 1-based and inclusive: what a parser saw a thing occupy,
+/// so later stages (`--changed-since`) can tell what an edit touched without reading the file
+/// again.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct LineSpan {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl LineSpan {
+    pub fn new(first: u32, last: u32) -> LineSpan {
+        LineSpan {
+            first,
+            last: last.max(first),
+        }
+    }
+
+    pub fn contains(&self, line: u32) -> bool {
+        self.first <= line && line <= self.last
+    }
+}
+
 /// How a requirement was written down (PRODUCT.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,6 +129,10 @@ pub struct Requirement {
     /// The body as Markdown source (attribute lines and blockquote prefixes removed), trimmed.
     pub text: String,
     pub location: Location,
+    /// The lines the requirement owns in its file: from the definition to the end of its text
+    /// (the next definition, the next heading, the end of its blockquote); a heading requirement
+    /// also owns its sub-sections, up to the next heading of its level or higher.
+    pub span: LineSpan,
     pub style: DefinitionStyle,
     /// `Status:`; `Active` when absent. An unrecognised value keeps `Active` and is kept in `fields`.
     pub lifecycle: Lifecycle,
@@ -195,6 +223,9 @@ pub struct TestFn {
     /// The nextest binary id: `pkg` for lib unit tests, `pkg::bin/name`, `pkg::file` for `tests/file.rs`.
     pub binary: String,
     pub line: u32,
+    /// The lines the test owns: the comments and attributes right above it through its closing
+    /// brace (to the next test when the parser could not see where it ends).
+    pub span: LineSpan,
     pub ignored: bool,
     pub should_panic: bool,
     /// The `#[cfg(...)]` guarding the test or its module, as written, if any.

@@ -330,6 +330,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         .iter()
         .map(|h| h.start_line as usize)
         .collect();
+    let last_line = scan::to_u32(lines.len()).max(1);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut prefixes: Vec<String> = Vec::new();
     for (k, def) in defs.iter().enumerate() {
@@ -345,6 +346,10 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         let end = end.max(body_from);
 
         let line = scan::to_u32(def.line).saturating_add(1);
+        let span = crate::model::LineSpan::new(
+            line,
+            owned_until(lines, defs, k, end, style).min(last_line),
+        );
         if let Some(&first) = seen.get(def.id.as_str()) {
             let message = format!(
                 "requirement `{}` is defined twice: first at {}:{}, again at {}:{}",
@@ -366,6 +371,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             title: String::new(),
             text: String::new(),
             location: crate::model::Location::new(spec.file.as_str(), line),
+            span,
             style,
             lifecycle: Lifecycle::Active,
             parents: Vec::new(),
@@ -420,4 +426,38 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
     prefixes.sort();
     prefixes.dedup();
     spec.marker_prefixes = prefixes;
+}
+
+/// The last line (1-based) definition `k` owns: the end of its text (`text_end`, 0-based
+/// exclusive), or for a heading requirement the line before the next heading of its level or
+/// higher or the next definition, so edits in its sub-sections count as edits to it.
+fn owned_until(
+    lines: &Lines<'_>,
+    defs: &[Def<'_>],
+    k: usize,
+    text_end: usize,
+    style: DefinitionStyle,
+) -> u32 {
+    let def = &defs[k];
+    // Headings are in line order; look only between this definition and the next, so the
+    // whole file costs one pass over its headings.
+    let at = lines
+        .headings
+        .partition_point(|h| (h.start_line as usize) < def.line);
+    let own = lines
+        .headings
+        .get(at)
+        .filter(|h| h.start_line as usize == def.line)
+        .map(|h| h.level);
+    let (DefinitionStyle::Heading, Some(level)) = (style, own) else {
+        return scan::to_u32(text_end);
+    };
+    let next_def = defs.get(k + 1).map_or(lines.len(), |d| d.line);
+    let next_section = lines.headings[at..]
+        .iter()
+        .skip_while(|h| h.start_line as usize <= def.last_line)
+        .take_while(|h| (h.start_line as usize) < next_def)
+        .find(|h| h.level <= level)
+        .map_or(lines.len(), |h| h.start_line as usize);
+    scan::to_u32(next_def.min(next_section).max(text_end))
 }
