@@ -369,10 +369,13 @@ pub enum Code {
     UnknownResult,
     /// A file decoded lossily (not UTF-8), skipped for size, or unreadable.
     UnreadableFile,
+    /// A line that looks like a definition or reference in a known convention but is not read
+    /// as one (PRODUCT.md section 13).
+    NearMiss,
 }
 
 impl Code {
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::DuplicateId,
         Code::UnknownReference,
         Code::StaleReference,
@@ -386,6 +389,7 @@ impl Code {
         Code::UnknownVerb,
         Code::UnknownResult,
         Code::UnreadableFile,
+        Code::NearMiss,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -403,6 +407,7 @@ impl Code {
             Code::UnknownVerb => "unknown-verb",
             Code::UnknownResult => "unknown-result",
             Code::UnreadableFile => "unreadable-file",
+            Code::NearMiss => "near-miss",
         }
     }
 
@@ -420,7 +425,8 @@ impl Code {
             | Code::UnparsedFile
             | Code::UnknownVerb
             | Code::UnknownResult
-            | Code::UnreadableFile => Severity::Warning,
+            | Code::UnreadableFile
+            | Code::NearMiss => Severity::Warning,
         }
     }
 
@@ -444,6 +450,9 @@ impl Code {
             Code::UnknownVerb => "A marker reference uses a verb reqtrail does not know.",
             Code::UnknownResult => "A test result names no test found in the sources.",
             Code::UnreadableFile => "A file could not be read as UTF-8 text, or was skipped.",
+            Code::NearMiss => {
+                "A line looks like a definition or reference of a known convention but is not read as one."
+            }
         }
     }
 }

@@ -43,7 +43,9 @@ pub fn scan_source(
 ) -> SourceFile {
     let lexed = lexer::lex(text, &options.test_attributes);
     let (mut found, mut diagnostics) = refs::comment_refs(&lexed.comments, &options.prefixes, file);
-    found.extend(code::code_refs(&lexed, text));
+    let (in_code, misses) = code::code_refs(&lexed, text, file);
+    found.extend(in_code);
+    diagnostics.extend(misses);
     if !lexed.candidate && found.is_empty() {
         return SourceFile {
             file: file.to_string(),
@@ -153,7 +155,7 @@ pub(crate) fn lex_for_modules(text: &str) -> MaskedText {
 pub fn reference_ids(text: &str, options: &SourceOptions) -> Vec<String> {
     let lexed = lexer::lex(text, &options.test_attributes);
     let (mut found, _) = refs::comment_refs(&lexed.comments, &options.prefixes, "");
-    found.extend(code::code_refs(&lexed, text));
+    found.extend(code::code_refs(&lexed, text, "").0);
     found.into_iter().map(|r| r.id).collect()
 }
 

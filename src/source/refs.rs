@@ -139,6 +139,12 @@ impl Scanner<'_> {
             pos = open + 1;
             // Only id characters, separators and `->` may stand between the brackets; the scan
             // stops at the next bracket at the latest, so a line is read in linear time.
+            if text[open + 1..].starts_with("req(") {
+                if let Some(end) = self.mantra(line, open) {
+                    pos = end;
+                }
+                continue;
+            }
             let mut close = open + 1;
             while close < bytes.len() && is_marker_byte(bytes[close]) {
                 close += 1;
@@ -212,6 +218,35 @@ impl Scanner<'_> {
             self.push(line, at, id, kind, form);
         }
         true
+    }
+
+    /// mantra's trace in a doc comment, `[req("id")]` or `[req(id1, id2)]`, at the `[` at `open`;
+    /// returns the byte after it. A `[req(` that names no readable id is a near miss.
+    fn mantra(&mut self, line: &Line, open: usize) -> Option<usize> {
+        let text = line.text;
+        let args_from = open + "[req(".len();
+        // A bounded look for the end keeps a line of unclosed `[req(` linear.
+        let window = text.get(args_from..(args_from + 1024).min(text.len()))?;
+        let ids = window
+            .find(")]")
+            .and_then(|end| Some((super::code::unquoted_ids(&window[..end])?, end)));
+        match ids {
+            Some((ids, end)) => {
+                for id in ids {
+                    self.push(line, open, id, RefKind::Impl, RefForm::Attribute);
+                }
+                Some(args_from + end + 2)
+            }
+            None => {
+                self.diagnostics.push(Diagnostic::at(
+                    Code::NearMiss,
+                    "`[req(` looks like a mantra trace, but reqtrail reads none of its ids: write `[req(auth.login)]` or `[req(\"auth.login\", \"auth.logout\")]`".to_string(),
+                    self.file,
+                    line.line,
+                ));
+                None
+            }
+        }
     }
 
     /// `[utest->req~name~2, req~other~1]`; true when it was read as a tag.
