@@ -592,9 +592,25 @@ fn a_single_star_glob_stays_in_its_directory() {
 #[test]
 fn show_accepts_ids_written_with_their_revision() {
     let root = fixture("demo");
-    for id in ["dsn~bucket-storage~1", "limiter.burst+2"] {
+    for (id, heading, place) in [
+        (
+            "dsn~bucket-storage~1",
+            "dsn~bucket-storage  VERIFIED",
+            "defined at docs/design.md:21 (oft style)",
+        ),
+        (
+            "limiter.burst+2",
+            "limiter.burst (revision 2)  UNVERIFIED",
+            "defined at docs/requirements.md:26 (marker style)",
+        ),
+    ] {
         let out = reqtrail().args(["show", id, &root]).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{id}");
+        // The requirement the id names, not merely some output.
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(heading), "{id}: {text}");
+        assert!(text.contains(&format!("\n{place}\n")), "{id}: {text}");
     }
     let out = reqtrail()
         .args(["check", &fixture("checkout"), "--results"])

@@ -390,13 +390,17 @@ macro_rules! verify_req { ($id:expr) => { verify_req!($id) }; }
     #[test]
     fn attribute_arguments_with_odd_quotes_end() {
         // An empty literal right before an unterminated one once sent the scan backwards.
-        for text in [
-            r#"#[verifies(""")]"#,
-            r#"#[verifies("a.b" """)]"#,
-            r##"#[verifies(r#""#"")]"##,
-        ] {
-            let _ = refs(text);
-        }
+        let ids = |text: &str| -> Vec<String> { refs(text).into_iter().map(|r| r.0).collect() };
+        // No id can come out of empty or unterminated literals.
+        assert_eq!(ids(r#"#[verifies(""")]"#), Vec::<String>::new());
+        assert_eq!(ids(r##"#[verifies(r#""#"")]"##), Vec::<String>::new());
+        // The whole literal before the broken one still counts.
+        assert_eq!(ids(r#"#[verifies("a.b" """)]"#), vec!["a.b".to_string()]);
+        // And a well-formed attribute after the broken one is not swallowed into it.
+        assert_eq!(
+            ids("#[verifies(\"\")]\n#[verifies(\"c.d\")]\n"),
+            vec!["c.d".to_string()]
+        );
         assert_eq!(refs(r#"#[verifies("", "a.b")]"#)[0].0, "a.b");
     }
 }
