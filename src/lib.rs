@@ -21,3 +21,4 @@ pub(crate) mod plan;
 pub mod report;
 pub mod source;
 pub mod spec;
+pub(crate) mod targets;

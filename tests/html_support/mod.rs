@@ -261,6 +261,7 @@ pub fn sample_report() -> Report {
         cfg: None,
         result: TestStatus::Passed,
         message: None,
+        flaky: false,
         requirements: vec![],
     });
     for t in &mut report.tests {
@@ -333,6 +334,7 @@ pub fn build_report(
                         cfg: None,
                         result,
                         message: None,
+                        flaky: false,
                         requirements: vec![],
                     });
                 entry.requirements.push(r.id.to_string());
@@ -549,6 +551,7 @@ pub fn generated_report(n: usize) -> Report {
                         result: results[k as usize],
                         message: (results[k as usize] == TestStatus::Failed)
                             .then(|| format!("assertion failed: limit_ok({i})")),
+                        flaky: false,
                         requirements: vec![id.clone()],
                     });
                     Verification {
