@@ -173,7 +173,14 @@ fn judge(
         .iter()
         .map(test)
         .find(|t| matches!(t.status, TestStatus::Failed | TestStatus::Errored))
-        .map(|t| format!("test `{}` {}", t.test.name, t.status.as_str()));
+        .map(|t| match &t.case {
+            Some(case) => format!(
+                "test `{}` {} (case `{case}`)",
+                t.test.name,
+                t.status.as_str()
+            ),
+            None => format!("test `{}` {}", t.test.name, t.status.as_str()),
+        });
     let active_children: Vec<&(usize, &Verdict)> = children
         .iter()
         .filter(|(c, _)| model.requirements[*c].lifecycle.is_counted())
@@ -372,6 +379,7 @@ fn requirement_entry(
         text: r.text.clone(),
         file: r.location.file.clone(),
         line: r.location.line,
+        span: r.span,
         revision: r.revision,
         lifecycle: r.lifecycle,
         status: verdict.status,
@@ -394,6 +402,10 @@ fn requirement_entry(
 
 /// The first id segment: `auth` of `auth.login`, `REQ` of `REQ-012`, `dsn` of `dsn~storage`.
 pub fn area_of(id: &str) -> String {
+    // A namespaced marker id `i[frame.header]` is in area `i[frame]`.
+    if let Some((prefix, inner)) = id.strip_suffix(']').and_then(|s| s.split_once('[')) {
+        return format!("{prefix}[{}]", area_of(inner));
+    }
     id.split(['.', '-', '_', '~', ':', '/'])
         .next()
         .filter(|s| !s.is_empty())
@@ -420,11 +432,13 @@ fn test_entries(model: &Model) -> Vec<TestEntry> {
                 binary: t.test.binary.clone(),
                 file: t.file.clone(),
                 line: t.test.line,
+                span: t.test.span,
                 ignored: t.test.ignored,
                 should_panic: t.test.should_panic,
                 cfg: t.test.cfg.clone(),
                 result: t.status,
                 message: t.message.clone(),
+                flaky: t.flaky,
                 requirements,
             }
         })
