@@ -1833,3 +1833,157 @@ fn deeply_nested_rust_is_read_in_one_pass() {
         .collect();
     assert_eq!(unparsed, ["tests/braces.rs", "tests/modules.rs"]);
 }
+
+/// Terminal control sequences a hostile repository could plant: OSC 0 (set the window
+/// title), CSI 2J (clear the screen), OSC 52 (write the clipboard), and a C1 CSI.
+const HOSTILE_CONTROLS: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{9b}31m";
+
+/// The bytes that let text drive a terminal: ESC, BEL, C1 CSI/OSC, CR.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| matches!(c, '\u{1b}' | '\u{7}' | '\u{9b}' | '\u{9d}' | '\r'))
+        .collect()
+}
+
+// r[verify robust.terminal-escapes]
+#[test]
+fn control_characters_from_input_never_reach_the_terminal() {
+    let p = Project::healthy();
+    p.write(
+        "docs/hostile.md",
+        format!("# Hostile\n\nr[bad.title]\nRetry {HOSTILE_CONTROLS} later.\n"),
+    );
+    // A file name with an escape in it, and a diagnostic that names it.
+    p.write(
+        &format!("docs/\u{1b}[2Jname{HOSTILE_CONTROLS}.md"),
+        b"# Notes\n\n\xff\xfe not UTF-8\n",
+    );
+    p.write(
+        "results.xml",
+        format!(
+            "<testsuites><testsuite name=\"t\"><testcase classname=\"ok\" \
+             name=\"&#27;]0;owned&#7;&#27;[2J\"><failure message=\"&#27;[2J boom\"/>\
+             </testcase></testsuite></testsuites>"
+        ),
+    );
+    let results = p.path("results.xml");
+    let mut cmd = reqtrail();
+    cmd.arg("check")
+        .arg(p.root())
+        .args(["--color", "never", "--results"])
+        .arg(&results);
+    let check = run_checked(cmd);
+    assert!(check.stdout.contains("bad.title"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("\\x1b]0;pwned\\x07"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        raw_controls(&check.stdout),
+        Vec::<char>::new(),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        raw_controls(&check.stderr),
+        Vec::<char>::new(),
+        "{}",
+        check.stderr
+    );
+
+    let mut cmd = reqtrail();
+    cmd.arg("show").arg("bad.title").arg(p.root());
+    let show = run_checked(cmd);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        show.stdout.contains("Retry \\x1b]0;pwned"),
+        "{}",
+        show.stdout
+    );
+    assert_eq!(
+        raw_controls(&show.stdout),
+        Vec::<char>::new(),
+        "{}",
+        show.stdout
+    );
+    assert_eq!(
+        raw_controls(&show.stderr),
+        Vec::<char>::new(),
+        "{}",
+        show.stderr
+    );
+}
+
+/// Reads a GitHub Actions log as the runner does: a line is a command when, after leading
+/// whitespace, it starts with `::`, or (the legacy form) when it holds `##[`; after
+/// `::stop-commands::TOKEN` nothing is until a line `::TOKEN::`. Gives the commands read.
+fn workflow_commands(log: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut stopped: Option<String> = None;
+    for line in log.lines() {
+        let line = line.trim_start();
+        if let Some(token) = &stopped {
+            if line == format!("::{token}::") {
+                stopped = None;
+            }
+            continue;
+        }
+        if let Some(token) = line.strip_prefix("::stop-commands::") {
+            stopped = Some(token.to_string());
+            commands.push(line.to_string());
+        } else if line.starts_with("::") || line.contains("##[") {
+            commands.push(line.to_string());
+        }
+    }
+    commands
+}
+
+// r[verify robust.github-commands]
+#[test]
+fn input_cannot_inject_workflow_commands_under_format_github() {
+    let p = Project::healthy();
+    p.write("docs/spec.md", "# Spec\n\nr[ok.one]\nThe healthy one.\n\nr[ok.two]\n::warning::title from input ##[error]legacy\n");
+    p.write(
+        "tests/::stop-commands::pwned.rs",
+        "// r[verify ok.one]\n#[test]\nfn broken( {\n",
+    );
+    p.write("docs/::add-mask::secret.md", b"# Notes\n\n\xff not UTF-8\n");
+    p.write(
+        "results.xml",
+        "<testsuites><testsuite name=\"t\"><testcase classname=\"ok\" \
+         name=\"&#10;::error file=x::injected\"><failure message=\"&#10;##[error]legacy\"/>\
+         </testcase></testsuite></testsuites>",
+    );
+    let results = p.path("results.xml");
+    let mut cmd = reqtrail();
+    cmd.current_dir(p.root())
+        .args(["check", ".", "--format", "github", "--results"])
+        .arg(&results);
+    let run = run_checked(cmd);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The hostile names do reach the log, as text.
+    assert!(
+        run.stdout.contains("stop-commands::pwned.rs"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("add-mask::secret.md"), "{}", run.stdout);
+    for command in workflow_commands(&run.stdout) {
+        let ours = (command.starts_with("::error ") || command.starts_with("::warning "))
+            && command.contains("title=reqtrail ")
+            || command.starts_with("::stop-commands::reqtrail-");
+        assert!(
+            ours,
+            "input made a workflow command: {command}\nlog:\n{}",
+            run.stdout
+        );
+    }
+    // The annotations themselves carry the names escaped.
+    assert!(
+        run.stdout
+            .contains("file=docs/%3A%3Aadd-mask%3A%3Asecret.md"),
+        "{}",
+        run.stdout
+    );
+}
