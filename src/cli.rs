@@ -18,12 +18,21 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+/// `reqtrail --version`: the package version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("REQTRAIL_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "reqtrail",
-    version,
+    version = VERSION,
     about = "Requirements traceability for Rust: which specified behaviour has no passing test?",
-    after_help = "Exit codes: 0 the gate passed, 1 the gate failed, 2 reqtrail could not do its job.\nDocs: docs/guide.md"
+    disable_help_subcommand = true,
+    after_help = "Exit codes: 0 the gate passed, 1 the gate failed, 2 reqtrail could not do its job.\nThe user's guide: `reqtrail help` lists its topics, `reqtrail help TOPIC` prints one."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +49,15 @@ pub enum Command {
     Show(ShowArgs),
     /// Detect the conventions in use and write a commented reqtrail.toml.
     Init(InitArgs),
+    /// The user's guide: `help` lists the topics, `help TOPIC` prints one (`help check` is
+    /// `check --help`).
+    Help(HelpArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HelpArgs {
+    /// A chapter of the guide (start, requirements, ...), `ci`, a diagnostic code, or a command.
+    pub topic: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -154,7 +172,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             print_stdout(&crate::init::run(&args.root, args.force)?)?;
             Ok(0)
         }
+        Command::Help(args) => help(args),
     }
+}
+
+fn help(args: HelpArgs) -> Result<i32> {
+    use clap::CommandFactory;
+    let Some(topic) = args.topic else {
+        print_stdout(&crate::help::index())?;
+        return Ok(0);
+    };
+    let mut command = Cli::command();
+    if let Some(sub) = command.find_subcommand_mut(&topic) {
+        let sub = sub.clone().bin_name(format!("reqtrail {topic}"));
+        print_stdout(&format!("{}\n", sub.clone().render_long_help()))?;
+        return Ok(0);
+    }
+    print_stdout(&crate::help::topic(&topic)?)?;
+    Ok(0)
 }
 
 fn check(args: CheckArgs) -> Result<i32> {
@@ -220,8 +255,18 @@ fn show(args: ShowArgs) -> Result<i32> {
         .find(|r| r.id == args.id)
         .or_else(|| report.requirements.iter().find(|r| r.id == wanted));
     let Some(requirement) = found else {
-        let suggestion = graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
-            .suggest(&args.id)
+        // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
+        // the edit-distance suggester (which counts every changed letter) would not offer.
+        let same_but_case = report
+            .requirements
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(&args.id) || r.id.eq_ignore_ascii_case(wanted))
+            .map(|r| r.id.clone());
+        let suggestion = same_but_case
+            .or_else(|| {
+                graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
+                    .suggest(&args.id)
+            })
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         bail!("no requirement `{}` is defined{suggestion}", args.id);
@@ -581,8 +626,38 @@ fn with_ci_sections(
             None => format!("{sections}{summary}"),
         }
     };
+    out = before_verdict(out, &written_outputs(args));
     if args.format == Format::Github {
         out = report::github::render(report, verdict) + &out;
     }
     out
+}
+
+/// `wrote FILE (what)` for every output file of this run, so the user learns where each went.
+fn written_outputs(args: &CheckArgs) -> String {
+    let outputs = [
+        (&args.html, "the HTML report: open it in a browser"),
+        (&args.json, "the JSON report"),
+        (&args.csv, "the CSV export"),
+        (&args.sarif, "SARIF"),
+        (&args.markdown, "the Markdown summary"),
+    ];
+    let mut out = String::new();
+    for (path, what) in outputs {
+        if let Some(path) = path.as_deref().filter(|p| *p != Path::new("-")) {
+            out.push_str(&format!("wrote {} ({what})\n", path.display()));
+        }
+    }
+    out
+}
+
+/// Inserts `lines` right above the verdict, the summary's last paragraph.
+fn before_verdict(summary: String, lines: &str) -> String {
+    if lines.is_empty() {
+        return summary;
+    }
+    match summary.trim_end().rfind('\n') {
+        Some(at) => format!("{}{lines}{}", &summary[..at + 1], &summary[at + 1..]),
+        None => format!("{lines}{summary}"),
+    }
 }
