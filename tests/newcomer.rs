@@ -47,12 +47,12 @@ fn shop(root: &Path) {
         "docs/spec.md",
         "# Shop\n\n\
          r[cart.total]\nThe cart total is the sum of its lines.\n\n\
-         r[cart.total.zero]\nAn empty cart totals zero.\nParents: cart.total\n\n\
-         r[cart.total.currency]\nThe total is in the cart's currency.\nParents: cart.total\n\n\
+         r[cart.total.zero]\nParents: cart.total\n\nAn empty cart totals zero.\n\n\
+         r[cart.total.currency]\nParents: cart.total\n\nThe total is in the cart's currency.\n\n\
          r[cart.export]\nThe cart exports as CSV.\n\n\
          r[cart.import]\nThe cart imports from CSV.\n\n\
          r[cart.tax]\nTax is added per line.\n\n\
-         r[cart.speed]\nA total takes under a millisecond.\nWaived: measured by the nightly load test\n",
+         r[cart.speed]\nWaived: measured by the nightly load test\n\nA total takes under a millisecond.\n",
     );
     write(
         root,
