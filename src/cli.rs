@@ -213,6 +213,16 @@ fn check(args: CheckArgs) -> Result<i32> {
             args.html.as_ref().map(|_| {
                 let options = report::html::HtmlOptions {
                     source_link: args.source_link.clone(),
+                    results_files: args
+                        .input
+                        .results
+                        .iter()
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .collect(),
+                    modified: report
+                        .commit
+                        .as_ref()
+                        .and_then(|_| git_modified(&args.input.root)),
                 };
                 report::html::render(&report, &options)
             })
@@ -506,6 +516,22 @@ pub fn git_commit(root: &Path) -> Option<String> {
     }
     let commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
     (!commit.is_empty()).then_some(commit)
+}
+
+/// Whether tracked files under `root` differ from the commit (the printed cover says so), or
+/// `None` when git cannot tell.
+fn git_modified(root: &Path) -> Option<bool> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=no", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| !output.stdout.is_empty())
 }
 
 /// RFC 3339 time of the run, taken from `SOURCE_DATE_EPOCH` when set (reproducible builds).

@@ -333,6 +333,7 @@ fn nothing_is_loaded_from_the_network() {
     let link = "https://git.example.org/pay/blob/{commit}/{path}#L{line}";
     let html = page(&HtmlOptions {
         source_link: Some(link.into()),
+        ..Default::default()
     });
     let outside = markup(&html);
     // No external resource of any kind: no src attribute, no stylesheet link, no import.
@@ -393,6 +394,7 @@ fn detail_data_has_text_links_and_source_template() {
     let link = "https://git.example.org/pay/blob/{commit}/{path}#L{line}";
     let html = page(&HtmlOptions {
         source_link: Some(link.into()),
+        ..Default::default()
     });
     let data = page_data(&html);
     assert_eq!(data["link"], link);
@@ -435,6 +437,7 @@ fn detail_data_has_text_links_and_source_template() {
         &sample_report(),
         &HtmlOptions {
             source_link: Some("javascript:alert('{path}')".into()),
+            ..Default::default()
         },
     );
     assert!(bad.is_err());
@@ -549,6 +552,7 @@ fn same_report_same_bytes() {
     let big = generated_report(500);
     let options = HtmlOptions {
         source_link: Some("../{path}#L{line}".into()),
+        ..Default::default()
     };
     assert_eq!(
         render(&big, &options).expect("render"),
