@@ -528,10 +528,7 @@ fn git_modified(root: &Path) -> Option<bool> {
         .stderr(std::process::Stdio::null())
         .output()
         .ok()?;
-    output
-        .status
-        .success()
-        .then(|| !output.stdout.is_empty())
+    output.status.success().then(|| !output.stdout.is_empty())
 }
 
 /// RFC 3339 time of the run, taken from `SOURCE_DATE_EPOCH` when set (reproducible builds).

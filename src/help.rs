@@ -121,9 +121,8 @@ fn heading_level(line: &str) -> Option<usize> {
 
 /// The list printed by `reqtrail help` with no topic.
 pub(crate) fn index() -> String {
-    let mut out = String::from(
-        "reqtrail help TOPIC prints a part of the user's guide. Topics:\n\n",
-    );
+    let mut out =
+        String::from("reqtrail help TOPIC prints a part of the user's guide. Topics:\n\n");
     let topics = topics();
     for t in topics.iter().filter(|t| !is_code(t)) {
         let _ = writeln!(out, "  {:<14} {}", t.name, t.title);
@@ -189,11 +188,17 @@ mod tests {
     #[test]
     fn a_chapter_runs_to_the_next_chapter() {
         let text = topic("references").unwrap();
-        assert!(text.starts_with("## 3. Claiming requirements from Rust"), "{text}");
+        assert!(
+            text.starts_with("## 3. Claiming requirements from Rust"),
+            "{text}"
+        );
         assert!(text.contains("### 3.5 What is never a reference"));
         assert!(!text.contains("## 4. Statuses"));
         let code = topic("Stale-Reference").unwrap();
-        assert!(code.starts_with("#### `stale-reference` (warning)"), "{code}");
+        assert!(
+            code.starts_with("#### `stale-reference` (warning)"),
+            "{code}"
+        );
         assert!(!code.contains("#### `unknown-parent`"), "{code}");
         assert!(topic("nonsense").is_err());
     }

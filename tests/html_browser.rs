@@ -936,7 +936,11 @@ fn demo_report(dir: &Path) -> (PathBuf, Value) {
             .env("SOURCE_DATE_EPOCH", "1767225600"),
         Duration::from_secs(120),
     );
-    assert_eq!(out.status.code(), Some(1), "the demo's gate fails by design");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the demo's gate fails by design"
+    );
     let report: Value =
         serde_json::from_slice(&std::fs::read(&json).expect("json written")).expect("json");
     (html, report)
@@ -950,7 +954,11 @@ fn pdf_pages(pdftotext: &Path, pdf: &Path, mode: &str) -> Vec<String> {
         Command::new(pdftotext).arg(mode).arg(pdf).arg("-"),
         Duration::from_secs(60),
     );
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut pages: Vec<String> = text.split('\x0c').map(String::from).collect();
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
@@ -1033,7 +1041,11 @@ fn assert_audit_copy(
             "{paper}: page {} has no page number:\n{page}",
             k + 1
         );
-        assert!(page.contains("ratekeeper"), "{paper}: page {} footer", k + 1);
+        assert!(
+            page.contains("ratekeeper"),
+            "{paper}: page {} footer",
+            k + 1
+        );
     }
     let cover = &pages[0];
     for needed in [
@@ -1050,7 +1062,10 @@ fn assert_audit_copy(
         "Signature",
         "68.2%",
     ] {
-        assert!(cover.contains(needed), "{paper}: cover lacks {needed}:\n{cover}");
+        assert!(
+            cover.contains(needed),
+            "{paper}: cover lacks {needed}:\n{cover}"
+        );
     }
     assert!(
         squeeze(cover).contains(&squeeze(results_file)),
@@ -1070,21 +1085,37 @@ fn assert_audit_copy(
     for words in [
         &["DOCUMENT", "COVERAGE", "VERIFIED", "GAPS"][..],
         &["AREA", "COVERAGE", "VERIFIED", "GAPS"],
-        &["ID", "Title", "Document", "Status", "Verifying tests", "Implementation"],
+        &[
+            "ID",
+            "Title",
+            "Document",
+            "Status",
+            "Verifying tests",
+            "Implementation",
+        ],
         &["RESULT", "TEST", "BINARY", "LOCATION", "REFERENCE"],
     ] {
-        assert!(header_line(words), "{paper}: no whole header line {words:?}");
+        assert!(
+            header_line(words),
+            "{paper}: no whole header line {words:?}"
+        );
     }
     let flat = squeeze(&raw.join("\n"));
     let matrix_at = flat.find("Traceabilitymatrix").expect("the matrix");
     let details_at = flat.find("Requirementdetails").expect("the details");
-    assert!(matrix_at < details_at, "{paper}: the matrix, then the details");
+    assert!(
+        matrix_at < details_at,
+        "{paper}: the matrix, then the details"
+    );
     let (matrix, details) = (&flat[matrix_at..details_at], &flat[details_at..]);
     let requirements = report["requirements"].as_array().expect("requirements");
     assert_eq!(requirements.len(), 25);
     for r in requirements {
         let id = r["id"].as_str().expect("id");
-        assert!(matrix.contains(id), "{paper}: {id} missing or cut in the matrix");
+        assert!(
+            matrix.contains(id),
+            "{paper}: {id} missing or cut in the matrix"
+        );
         assert!(details.contains(id), "{paper}: {id} has no detail");
         for v in r["verified_by"].as_array().expect("tests") {
             let test = v["test"].as_str().expect("test");
@@ -1108,7 +1139,10 @@ fn printed_to_pdf_the_report_is_a_whole_audit_copy() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let (html, report) = demo_report(dir.path());
-    let results_file = format!("{}/fixtures/demo/results/junit.xml", env!("CARGO_MANIFEST_DIR"));
+    let results_file = format!(
+        "{}/fixtures/demo/results/junit.xml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let url = format!("file://{}", html.display());
 
     // 1. Chromium's own --print-to-pdf, as a user or a CI job would run it (Letter by default).
@@ -1132,7 +1166,11 @@ fn printed_to_pdf_the_report_is_a_whole_audit_copy() {
             .arg(&url),
         Duration::from_secs(120),
     );
-    assert!(cli_pdf.is_file(), "no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        cli_pdf.is_file(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // 2. A4 and Letter explicitly, through WebDriver's print (the same engine).
     browser.goto(&url);
@@ -1285,7 +1323,10 @@ fn same_named_tests_show_their_binary_and_crates_get_a_breakdown() {
     );
     assert_eq!(
         headers,
-        json!(["key_value_get_set \u{b7} kv_client", "key_value_get_set \u{b7} kv_server"])
+        json!([
+            "key_value_get_set \u{b7} kv_client",
+            "key_value_get_set \u{b7} kv_server"
+        ])
     );
 
     // By crate: one row per crate of the tests, with counts from the report.
@@ -1318,9 +1359,17 @@ fn same_named_tests_show_their_binary_and_crates_get_a_breakdown() {
         expected.push(json!([
             name,
             tests.len().to_string(),
-            tests.iter().filter(|t| !t.requirements.is_empty()).count().to_string(),
+            tests
+                .iter()
+                .filter(|t| !t.requirements.is_empty())
+                .count()
+                .to_string(),
             claimed.len().to_string(),
-            if failing == 0 { "none".to_string() } else { format!("\u{2717} {failing}") }
+            if failing == 0 {
+                "none".to_string()
+            } else {
+                format!("\u{2717} {failing}")
+            }
         ]));
     }
     assert_eq!(crates.len(), 3, "gateway, kv_client, kv_server");
@@ -1373,7 +1422,9 @@ fn filters_travel_in_the_link() {
         json!(["failing", doc])
     );
     // A search and a sort travel too; names that the report does not have are ignored.
-    browser.open(&format!("{url}#q=login&sort=id&dir=desc&doc=docs%2Fnowhere.md"));
+    browser.open(&format!(
+        "{url}#q=login&sort=id&dir=desc&doc=docs%2Fnowhere.md"
+    ));
     browser.wait_until("document.documentElement.getAttribute('data-ready') === '1'");
     let mut login: Vec<String> = report
         .requirements
@@ -1391,7 +1442,10 @@ fn filters_travel_in_the_link() {
     login.reverse();
     let shown = browser.rows();
     assert!(!shown.is_empty());
-    assert!(shown.iter().all(|id| login.contains(id)), "{shown:?} / {login:?}");
+    assert!(
+        shown.iter().all(|id| login.contains(id)),
+        "{shown:?} / {login:?}"
+    );
     assert_eq!(
         browser.exec("return [document.getElementById('q').value, document.getElementById('f-doc').value, document.querySelector('th[data-sort=id]').getAttribute('aria-sort')];"),
         json!(["login", "", "descending"])
@@ -1399,7 +1453,10 @@ fn filters_travel_in_the_link() {
     // A requirement link still opens that requirement.
     browser.open(&format!("{url}#req-{}", report.requirements[0].id));
     browser.wait_until("document.documentElement.getAttribute('data-ready') === '1'");
-    assert!(browser.exec("return location.hash;").as_str().is_some_and(|h| h.starts_with("#req-")));
+    assert!(browser
+        .exec("return location.hash;")
+        .as_str()
+        .is_some_and(|h| h.starts_with("#req-")));
     assert_eq!(browser.errors(), Vec::<String>::new());
 }
 
@@ -1451,7 +1508,11 @@ fn readable_in_dark_mode_and_to_screen_readers() {
             "Emulation.setEmulatedMedia",
             json!({"media": "", "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
         );
-        assert_eq!(browser.exec(CONTRAST_SCRIPT), json!([]), "{scheme} mode: under WCAG AA");
+        assert_eq!(
+            browser.exec(CONTRAST_SCRIPT),
+            json!([]),
+            "{scheme} mode: under WCAG AA"
+        );
     }
     browser.cdp(
         "Emulation.setEmulatedMedia",
@@ -1461,7 +1522,14 @@ fn readable_in_dark_mode_and_to_screen_readers() {
     // A result is read out, not an empty cell: the accessibility tree names every result icon
     // of the chips and the grid.
     let tree = browser.cdp("Accessibility.getFullAXTree", json!({}));
-    let labels = ["passed", "failed", "errored", "skipped", "not run", "no result"];
+    let labels = [
+        "passed",
+        "failed",
+        "errored",
+        "skipped",
+        "not run",
+        "no result",
+    ];
     let named: Vec<String> = tree["nodes"]
         .as_array()
         .expect("nodes")
@@ -1470,9 +1538,8 @@ fn readable_in_dark_mode_and_to_screen_readers() {
         .filter_map(|n| n["name"]["value"].as_str().map(String::from))
         .filter(|name| labels.contains(&name.as_str()))
         .collect();
-    let icons = browser.exec(
-        "return document.querySelectorAll('.chips .res, #grid td .res').length;",
-    );
+    let icons =
+        browser.exec("return document.querySelectorAll('.chips .res, #grid td .res').length;");
     assert_eq!(json!(named.len()), icons, "{named:?}");
     for label in ["passed", "failed"] {
         assert!(named.iter().any(|n| n == label), "{label} in {named:?}");
@@ -1485,10 +1552,13 @@ fn readable_in_dark_mode_and_to_screen_readers() {
     // The status tiles say which one is pressed.
     let pressed = "return Array.from(document.querySelectorAll('.tile[data-status]')).map(t => t.getAttribute('data-status') + '=' + t.getAttribute('aria-pressed'));";
     let before = browser.exec(pressed);
-    assert!(before.as_array().expect("tiles").iter().all(|t| {
-        let t = t.as_str().unwrap_or("");
-        t == "=true" || t.ends_with("=false")
-    }), "{before}");
+    assert!(
+        before.as_array().expect("tiles").iter().all(|t| {
+            let t = t.as_str().unwrap_or("");
+            t == "=true" || t.ends_with("=false")
+        }),
+        "{before}"
+    );
     browser.click(".tile-unverified");
     let after = browser.exec(pressed);
     let on: Vec<&str> = after
@@ -1518,7 +1588,11 @@ fn readable_in_dark_mode_and_to_screen_readers() {
     browser.exec("return new Promise(r => setTimeout(r, 1500));");
     let spoken = browser.exec("return window.__spoken;");
     let count = browser.exec("return document.getElementById('count').textContent;");
-    assert_eq!(spoken, json!([count]), "one announcement, of the final count");
+    assert_eq!(
+        spoken,
+        json!([count]),
+        "one announcement, of the final count"
+    );
     assert_eq!(browser.errors(), Vec::<String>::new());
 }
 
@@ -1557,6 +1631,9 @@ fn show_all_and_print_build_big_views_in_batches() {
     browser.exec("document.getElementById('page-size').value = '50'; document.getElementById('page-size').dispatchEvent(new Event('change'));");
     browser.click("#print-btn");
     browser.wait_until("window.__printed !== null");
-    assert_eq!(browser.exec("return window.__printed;"), json!([failing, failing]));
+    assert_eq!(
+        browser.exec("return window.__printed;"),
+        json!([failing, failing])
+    );
     assert_eq!(browser.errors(), Vec::<String>::new());
 }

@@ -113,29 +113,56 @@ fn help_prints_the_guide_without_the_source_tree() {
     let dir = tempfile::tempdir().expect("tempdir");
     let help = run(reqtrail().current_dir(dir.path()).arg("--help"));
     assert_eq!(help.code, 0);
-    assert!(!help.stdout.contains("Docs: docs/guide.md"), "{}", help.stdout);
-    assert!(help.stdout.contains("reqtrail help TOPIC"), "{}", help.stdout);
+    assert!(
+        !help.stdout.contains("Docs: docs/guide.md"),
+        "{}",
+        help.stdout
+    );
+    assert!(
+        help.stdout.contains("reqtrail help TOPIC"),
+        "{}",
+        help.stdout
+    );
 
     let index = run(reqtrail().current_dir(dir.path()).arg("help"));
     assert_eq!(index.code, 0, "{}", index.stderr);
-    for topic in ["start", "requirements", "references", "statuses", "results", "ci"] {
+    for topic in [
+        "start",
+        "requirements",
+        "references",
+        "statuses",
+        "results",
+        "ci",
+    ] {
         assert!(
             index.stdout.contains(&format!("\n  {topic} ")),
             "{topic}: {}",
             index.stdout
         );
     }
-    assert!(index.stdout.contains("unknown-reference"), "{}", index.stdout);
+    assert!(
+        index.stdout.contains("unknown-reference"),
+        "{}",
+        index.stdout
+    );
 
     let chapter = run(reqtrail().current_dir(dir.path()).args(["help", "results"]));
     assert_eq!(chapter.code, 0, "{}", chapter.stderr);
-    assert!(chapter.stdout.starts_with("## 6. Test results\n"), "{}", chapter.stdout);
+    assert!(
+        chapter.stdout.starts_with("## 6. Test results\n"),
+        "{}",
+        chapter.stdout
+    );
     assert!(chapter.stdout.contains("### 6.1 cargo-nextest (JUnit XML)"));
     assert!(!chapter.stdout.contains("## 7. "), "{}", chapter.stdout);
 
     let code = run(reqtrail().args(["help", "unknown-reference"]));
     assert_eq!(code.code, 0);
-    assert!(code.stdout.starts_with("#### `unknown-reference` (error)"), "{}", code.stdout);
+    assert!(
+        code.stdout.starts_with("#### `unknown-reference` (error)"),
+        "{}",
+        code.stdout
+    );
 
     let ci = run(reqtrail().args(["help", "ci"]));
     assert!(ci.stdout.starts_with("# reqtrail in CI"), "{}", ci.stdout);
@@ -143,12 +170,24 @@ fn help_prints_the_guide_without_the_source_tree() {
     // A command's name gives that command's help, as `help` did before it had topics.
     let check = run(reqtrail().args(["help", "check"]));
     assert_eq!(check.code, 0);
-    assert!(check.stdout.contains("Usage: reqtrail check"), "{}", check.stdout);
-    assert!(check.stdout.contains("--results <FILE>"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("Usage: reqtrail check"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check.stdout.contains("--results <FILE>"),
+        "{}",
+        check.stdout
+    );
 
     let unknown = run(reqtrail().args(["help", "nonsense"]));
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no help topic `nonsense`"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("no help topic `nonsense`"),
+        "{}",
+        unknown.stderr
+    );
     assert!(unknown.stderr.contains("references"), "{}", unknown.stderr);
 }
 
@@ -173,7 +212,13 @@ fn every_written_file_is_announced_once() {
         &path("comment.md"),
     ]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    for name in ["trace.html", "trace.json", "trace.csv", "trace.sarif", "comment.md"] {
+    for name in [
+        "trace.html",
+        "trace.json",
+        "trace.csv",
+        "trace.sarif",
+        "comment.md",
+    ] {
         assert!(out_dir.join(name).is_file(), "{name} written");
         let said = format!("wrote {}", path(name));
         assert_eq!(
@@ -183,13 +228,18 @@ fn every_written_file_is_announced_once() {
             out.stdout
         );
     }
-    assert!(out.stdout.contains("(the HTML report: open it in a browser)"));
+    assert!(out
+        .stdout
+        .contains("(the HTML report: open it in a browser)"));
     // The verdict stays the last line.
     let last = out.stdout.trim_end().lines().last().unwrap_or("");
     assert!(last.contains("gate failed"), "{}", out.stdout);
 
     // JSON on stdout is not a file: nothing to announce, and stdout stays JSON.
-    let json = run(reqtrail().arg("check").arg(dir.path()).args(["--json", "-"]));
+    let json = run(reqtrail()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--json", "-"]));
     let _: serde_json::Value = serde_json::from_str(&json.stdout).expect("stdout is JSON");
     assert!(!json.stderr.contains("wrote"), "{}", json.stderr);
 }
@@ -231,7 +281,9 @@ fn show_says_the_waiver_once_and_suggests_the_right_case() {
     let out = run(reqtrail().args(["show", "cart.speed"]).arg(dir.path()));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
-        out.stdout.matches("measured by the nightly load test").count(),
+        out.stdout
+            .matches("measured by the nightly load test")
+            .count(),
         1,
         "{}",
         out.stdout
