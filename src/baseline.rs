@@ -342,6 +342,7 @@ mod tests {
             text: String::new(),
             file: "docs/spec.md".to_string(),
             line,
+            span: Default::default(),
             revision: 1,
             lifecycle: Lifecycle::Active,
             status,

@@ -4,12 +4,14 @@
 //! Git is asked a fixed, small number of questions (is this a repository, what is REF, where did
 //! the branch leave it, which files changed, which lines changed, which files are new and
 //! untracked): one `git` process each, never one per file. Everything after that is a plain
-//! function of the diff and the [`Report`]: a requirement changed when a line from its definition
-//! to the line before the next requirement in its file changed; a test changed when a line of its
-//! function (attributes and the comments right above included) changed.
+//! function of the diff and the spans the parsers recorded in the [`Report`]: a requirement
+//! changed when a line it owns changed (its definition through its text, sub-sections of a
+//! heading requirement included); a test changed when a line of its function (attributes and the
+//! comments right above included) changed. No file is read and nothing is parsed here, so the
+//! PR gate cannot disagree with the full run about where things are.
 
 use crate::config::SourceOptions;
-use crate::model::CrateUnit;
+use crate::model::LineSpan;
 use crate::report::Report;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -493,30 +495,12 @@ fn all_added(change: &FileChange, line: u32) -> bool {
     })
 }
 
-/// Works out the scope from the report and the diff, reading the changed Rust files under
-/// `root` to find where each test function ends.
-pub fn scope(report: &Report, diff: &Diff, root: &Path, options: &SourceOptions) -> Scope {
-    let mut wanted: BTreeSet<&str> = report.tests.iter().map(|t| t.file.as_str()).collect();
-    wanted.extend(report.requirements.iter().map(|r| r.file.as_str()));
-    let mut texts = BTreeMap::new();
-    for path in diff.files.keys() {
-        if wanted.contains(path.as_str()) {
-            if let Ok(bytes) = std::fs::read(root.join(path)) {
-                texts.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
-            }
-        }
-    }
-    scope_from(report, diff, &texts, options)
-}
-
-/// [`scope`] without the file system: `texts` holds the current text of the changed files that
-/// hold requirements or tests.
-pub fn scope_from(
-    report: &Report,
-    diff: &Diff,
-    texts: &BTreeMap<String, String>,
-    options: &SourceOptions,
-) -> Scope {
+/// Works out the scope from the report and the diff alone: each requirement and test carries
+/// the span its parser saw, so nothing is read or parsed again here. The lines a diff removed
+/// are not in any file any more; the references on them are read by the same front end the run
+/// used ([`crate::source::reference_ids`]) with the same `options`, so `req[verify x]` counts
+/// here exactly when it counts in the full run.
+pub fn scope(report: &Report, diff: &Diff, options: &SourceOptions) -> Scope {
     let lines = changed_lines(diff);
     let mut requirements: BTreeMap<String, ScopedRequirement> = BTreeMap::new();
     let mut add = |id: &str, file: &str, line: u32, why: String| {
@@ -530,87 +514,44 @@ pub fn scope_from(
             });
     };
 
-    // Requirements: from the definition line to the line before the next one in the same file,
-    // or before the heading that ends its text.
-    let mut by_file: BTreeMap<&str, Vec<&crate::report::RequirementEntry>> = BTreeMap::new();
     for r in &report.requirements {
-        by_file.entry(r.file.as_str()).or_default().push(r);
-    }
-    for (file, mut reqs) in by_file {
-        let Some(changed) = lines.get(file) else {
+        let Some(changed) = lines.get(r.file.as_str()) else {
             continue;
         };
-        reqs.sort_by_key(|r| r.line);
-        let change = diff.files.get(file);
-        let headings = texts.get(file).map(|t| headings(t)).unwrap_or_default();
-        for (i, r) in reqs.iter().enumerate() {
-            let next = reqs
-                .get(i + 1)
-                .map(|next| next.line.saturating_sub(1).max(r.line))
-                .unwrap_or(u32::MAX);
-            let end = next.min(section_end(&headings, r.line, &r.style));
-            if changed.overlaps(r.line, end) {
-                let added = *changed == Lines::All || change.is_some_and(|c| all_added(c, r.line));
-                let why = if added { "added" } else { "changed" };
-                add(&r.id, &r.file, r.line, why.to_string());
-            }
+        let span = span_or_line(r.span, r.line);
+        if changed.overlaps(span.first, span.last) {
+            let change = diff.files.get(r.file.as_str());
+            let added = *changed == Lines::All || change.is_some_and(|c| all_added(c, r.line));
+            let why = if added { "added" } else { "changed" };
+            add(&r.id, &r.file, r.line, why.to_string());
         }
     }
 
-    // Test functions span their attributes and the comments right above them too.
     let mut tests = Vec::new();
     let mut claims: Vec<&[String]> = Vec::new();
-    let mut test_files: BTreeMap<&str, Vec<&crate::report::TestEntry>> = BTreeMap::new();
     for t in &report.tests {
-        test_files.entry(t.file.as_str()).or_default().push(t);
-    }
-    for (file, mut file_tests) in test_files {
-        let Some(changed) = lines.get(file) else {
+        let Some(changed) = lines.get(t.file.as_str()) else {
             continue;
         };
-        file_tests.sort_by_key(|t| t.line);
-        let change = diff.files.get(file);
-        let text = texts.get(file).map(String::as_str).unwrap_or("");
-        let spans = fn_spans(text);
-        let text_lines: Vec<&str> = text.lines().collect();
-        for (i, t) in file_tests.iter().enumerate() {
-            let (start, end) = match innermost(&spans, t.line) {
-                Some(span) => span,
-                // Tests syn cannot see (inside `proptest!`, or an unparsable file) run to the
-                // next test.
-                None => (
-                    t.line,
-                    file_tests
-                        .get(i + 1)
-                        .map(|n| n.line.saturating_sub(1).max(t.line))
-                        .unwrap_or(u32::MAX),
-                ),
-            };
-            let start = comments_above(&text_lines, start);
-            if !changed.overlaps(start, end) {
-                continue;
-            }
-            let why = match change.map(|c| &c.status) {
-                Some(FileStatus::Renamed { from }) => format!("moved from {from}"),
-                Some(FileStatus::Added) => "added".to_string(),
-                _ if change.is_some_and(|c| {
-                    let last = end.min(text_lines.len() as u32).max(start);
-                    (start..=last).all(|l| all_added(c, l))
-                }) =>
-                {
-                    "added".to_string()
-                }
-                _ => "changed".to_string(),
-            };
-            tests.push(ChangedTest {
-                test: t.test.clone(),
-                binary: t.binary.clone(),
-                file: t.file.clone(),
-                line: t.line,
-                why,
-            });
-            claims.push(&t.requirements);
+        let span = span_or_line(t.span, t.line);
+        if !changed.overlaps(span.first, span.last) {
+            continue;
         }
+        let change = diff.files.get(t.file.as_str());
+        let why = match change.map(|c| &c.status) {
+            Some(FileStatus::Renamed { from }) => format!("moved from {from}"),
+            Some(FileStatus::Added) => "added".to_string(),
+            _ if change.is_some_and(|c| all_added_span(c, span)) => "added".to_string(),
+            _ => "changed".to_string(),
+        };
+        tests.push(ChangedTest {
+            test: t.test.clone(),
+            binary: t.binary.clone(),
+            file: t.file.clone(),
+            line: t.line,
+            why,
+        });
+        claims.push(&t.requirements);
     }
 
     // Requirements a changed test claims now...
@@ -636,9 +577,10 @@ pub fn scope_from(
         if !path.ends_with(".rs") || change.removed.is_empty() {
             continue;
         }
-        let old = crate::source::scan_source(path, &change.removed, &CrateUnit::default(), options);
-        let ids: BTreeSet<&str> = old.references.iter().map(|r| r.id.as_str()).collect();
-        for id in ids {
+        let ids: BTreeSet<String> = crate::source::reference_ids(&change.removed, options)
+            .into_iter()
+            .collect();
+        for id in &ids {
             if let Some(r) = find(id) {
                 add(
                     &r.id,
@@ -662,113 +604,31 @@ pub fn scope_from(
     }
 }
 
-/// The ATX headings of a Markdown text as (line, level), fenced code blocks skipped.
-fn headings(text: &str) -> Vec<(u32, usize)> {
-    let mut out = Vec::new();
-    let mut fence: Option<char> = None;
-    for (index, line) in text.lines().enumerate() {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if indent > 3 {
-            continue;
-        }
-        let body = &line[indent..];
-        for marker in ['`', '~'] {
-            if body.starts_with(&marker.to_string().repeat(3)) {
-                fence = match fence {
-                    None => Some(marker),
-                    Some(open) if open == marker => None,
-                    other => other,
-                };
-            }
-        }
-        if fence.is_some() {
-            continue;
-        }
-        let level = body.chars().take_while(|&c| c == '#').count();
-        let rest = &body[level..];
-        if (1..=6).contains(&level) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
-            out.push((u32::try_from(index + 1).unwrap_or(u32::MAX), level));
-        }
-    }
-    out
-}
-
-/// The last line of a requirement's text as far as headings tell: a marker or OFT requirement
-/// ends before the next heading, a heading requirement before the next heading of its level or
-/// higher. `u32::MAX` when no heading ends it.
-fn section_end(headings: &[(u32, usize)], line: u32, style: &str) -> u32 {
-    let own_level = headings
-        .iter()
-        .find(|(l, _)| *l == line)
-        .map(|(_, level)| *level);
-    headings
-        .iter()
-        .filter(|(l, _)| *l > line)
-        .find(|(_, level)| match (style, own_level) {
-            ("heading", Some(own)) => *level <= own,
-            _ => true,
-        })
-        .map(|(l, _)| l.saturating_sub(1))
-        .unwrap_or(u32::MAX)
-}
-
-/// Start and end lines of every function item (free, in impls, in traits, nested), attributes
-/// included. Empty when syn cannot parse the file.
-pub fn fn_spans(text: &str) -> Vec<(u32, u32)> {
-    use syn::visit::Visit;
-    struct Spans(Vec<(u32, u32)>);
-    fn start_of(attrs: &[syn::Attribute], fallback: proc_macro2::Span) -> u32 {
-        attrs
-            .iter()
-            .map(|a| a.pound_token.span.start().line as u32)
-            .chain(std::iter::once(fallback.start().line as u32))
-            .min()
-            .unwrap_or(1)
-    }
-    impl<'ast> Visit<'ast> for Spans {
-        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-            let start = start_of(&item.attrs, item.sig.fn_token.span);
-            let end = item.block.brace_token.span.close().end().line as u32;
-            self.0.push((start, end));
-            syn::visit::visit_item_fn(self, item);
-        }
-        fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-            let start = start_of(&item.attrs, item.sig.fn_token.span);
-            let end = item.block.brace_token.span.close().end().line as u32;
-            self.0.push((start, end));
-            syn::visit::visit_impl_item_fn(self, item);
-        }
-    }
-    match syn::parse_file(text) {
-        Ok(file) => {
-            let mut spans = Spans(Vec::new());
-            spans.visit_file(&file);
-            spans.0
-        }
-        Err(_) => Vec::new(),
+/// A span as recorded, or the line alone for an entry that has none (a report from before
+/// spans were recorded).
+fn span_or_line(span: LineSpan, line: u32) -> LineSpan {
+    if span == LineSpan::default() {
+        LineSpan::new(line, line)
+    } else {
+        span
     }
 }
 
-/// The smallest span holding `line`.
-fn innermost(spans: &[(u32, u32)], line: u32) -> Option<(u32, u32)> {
-    spans
-        .iter()
-        .filter(|(a, b)| *a <= line && line <= *b)
-        .min_by_key(|(a, b)| b.saturating_sub(*a))
-        .copied()
-}
-
-/// Moves `start` up over the `//` comment lines directly above it, where references live.
-fn comments_above(lines: &[&str], start: u32) -> u32 {
-    let mut start = start;
-    while start > 1 {
-        let above = lines.get(start as usize - 2).map(|l| l.trim_start());
-        match above {
-            Some(l) if l.starts_with("//") || l.starts_with("#[") => start -= 1,
-            _ => break,
+/// Whether every line of `span` was added by pure-addition hunks; one pass over the hunks.
+fn all_added_span(change: &FileChange, span: LineSpan) -> bool {
+    let mut next = span.first;
+    let mut hunks: Vec<&Hunk> = change.hunks.iter().filter(|h| h.old_count == 0).collect();
+    hunks.sort_by_key(|h| h.new_start);
+    for h in hunks {
+        let end = h.new_start.saturating_add(h.new_count);
+        if h.new_start <= next && next < end {
+            next = end;
+        }
+        if next > span.last {
+            return true;
         }
     }
-    start
+    false
 }
 
 /// The scope in words for the terminal: the ref, then each requirement and test with why.
@@ -879,24 +739,8 @@ new file mode 100644\n\
 
     // r[verify gate.changed-since]
     #[test]
-    fn function_spans_include_attributes_and_nested_items() {
-        let text = "//! doc\n\n#[cfg(test)]\nmod tests {\n    // a comment\n    #[test]\n    fn one() {\n        assert!(true);\n    }\n\n    fn two() {}\n}\n";
-        let spans = fn_spans(text);
-        assert_eq!(spans, vec![(6, 9), (11, 11)]);
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(comments_above(&lines, 6), 5);
-        assert!(fn_spans("fn broken( {").is_empty());
-    }
-
-    // r[verify gate.changed-since]
-    #[test]
-    fn headings_end_a_requirement_and_fences_hide_them() {
-        let md = "# Spec\n\nr[a]\nText.\n\n```sh\n# not a heading\n```\n\n## Next\n\n## REQ-1: x\n### Detail\n## Other\n";
-        let h = headings(md);
-        assert_eq!(h, vec![(1, 1), (10, 2), (12, 2), (13, 3), (14, 2)]);
-        assert_eq!(section_end(&h, 3, "marker"), 9);
-        assert_eq!(section_end(&h, 12, "heading"), 13);
-        assert_eq!(section_end(&h, 14, "heading"), u32::MAX);
+    fn quoted_paths_are_unquoted_byte_by_byte() {
         assert_eq!(unquote("a\\303\\251b"), "aéb");
+        assert_eq!(unquote("tab\\there \\\"q\\\""), "tab\there \"q\"");
     }
 }

@@ -2,21 +2,20 @@
 //! stages together, writes the outputs and maps the outcome to an exit code
 //! (0 gate passed, 1 gate failed, 2 reqtrail could not do its job).
 //!
-//! Nothing here analyses anything; each stage is a function in its own module.
+//! Nothing here analyses or validates anything: `plan` turns the arguments into a checked plan,
+//! `pipeline` analyses, `gate` judges, `report::*` render; this module wires them and delivers
+//! the outputs.
 
-use crate::config::Config;
-use crate::discover::{self, Selection};
-use crate::evaluate::{self, RunInfo};
+use crate::config::SourceOptions;
 use crate::gate::{self, GateOptions};
-use crate::model::{SourceFile, SpecFile, TestResult};
 use crate::output::write_output;
+use crate::pipeline::{self, Analysis};
+use crate::plan::{self, CheckPlan, Destination, OutputKind};
 use crate::report::{self, human::Paint, Report};
-use crate::{evidence, graph, source, spec};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `reqtrail --version`: the package version and the commit it was built from (build.rs).
 pub const VERSION: &str = concat!(
@@ -97,13 +96,13 @@ pub struct InputArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Write the self-contained HTML traceability matrix.
+    /// Write the self-contained HTML traceability matrix (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// Write the JSON report (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Write one CSV row per requirement-test link.
+    /// Write one CSV row per requirement-test link (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// What to print on the terminal.
@@ -127,10 +126,10 @@ pub struct CheckArgs {
     /// Gate only the requirements and tests changed since this git ref (e.g. origin/main).
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
-    /// Write SARIF 2.1.0 for code-scanning UIs.
+    /// Write SARIF 2.1.0 for code-scanning UIs (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
-    /// Write a short Markdown summary for a pull-request comment.
+    /// Write a short Markdown summary for a pull-request comment (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
 }
@@ -193,71 +192,38 @@ fn help(args: HelpArgs) -> Result<i32> {
 }
 
 fn check(args: CheckArgs) -> Result<i32> {
-    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let plan = plan::resolve_check(&args)?;
     let Analysis {
         report,
-        config,
+        source_options,
         unreadable,
-    } = analyze(&args.input, deny_warnings)?;
-    let options = ci_gate_options(&args, &report, &config)?;
+    } = pipeline::analyze(&plan.input, plan.gate.deny_warnings)?;
+    let options = gate_options(&plan, &report, &source_options)?;
     let verdict = gate::judge(&report, &options);
-    write_ci_outputs(&args, &report, &verdict, &options)?;
+    let stdout = write_outputs(&plan, &report, &verdict, &options)?;
 
-    let json_to_stdout =
-        args.json.as_deref() == Some(Path::new("-")) || args.format == Format::Json;
-    // The two big renderings are independent; on two cores they run side by side.
-    let wants_json = args.json.is_some() || args.format == Format::Json;
-    let (json, html) = rayon::join(
-        || wants_json.then(|| report::json::render(&report)),
-        || {
-            args.html.as_ref().map(|_| {
-                let options = report::html::HtmlOptions {
-                    source_link: args.source_link.clone(),
-                    results_files: args
-                        .input
-                        .results
-                        .iter()
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                        .collect(),
-                    modified: report
-                        .commit
-                        .as_ref()
-                        .and_then(|_| git_modified(&args.input.root)),
-                };
-                report::html::render(&report, &options)
-            })
-        },
-    );
-    if let (Some(path), Some(json)) = (args.json.as_deref().filter(|p| *p != Path::new("-")), &json)
-    {
-        write_output(path, json.as_bytes())?;
-    }
-    if let (Some(path), Some(html)) = (&args.html, html) {
-        write_output(path, html?.as_bytes())?;
-    }
-    if let Some(path) = &args.csv {
-        write_output(path, report::csv::render(&report).as_bytes())?;
-    }
     let summary = report::human::render(
         &report,
         &verdict,
-        paint_for(args.input.color, !json_to_stdout),
-        args.quiet,
+        paint_for(plan.input.color, !plan.stdout_taken),
+        plan.quiet,
     );
-    let summary = with_ci_sections(summary, &args, &report, &verdict, &options);
-    if let (true, Some(json)) = (json_to_stdout, &json) {
-        print_stdout(json)?;
-        eprint!("{summary}");
-    } else {
-        print_stdout(&summary)?;
+    let summary = with_ci_sections(summary, &plan, &report, &verdict, &options);
+    match stdout {
+        Some(text) => {
+            print_stdout(&text)?;
+            eprint!("{summary}");
+        }
+        None => print_stdout(&summary)?,
     }
     Ok(final_code(&unreadable, if verdict.passed { 0 } else { 1 }))
 }
 
 fn show(args: ShowArgs) -> Result<i32> {
+    let input = plan::resolve_input(&args.input)?;
     let Analysis {
         report, unreadable, ..
-    } = analyze(&args.input, false)?;
+    } = pipeline::analyze(&input, false)?;
     let wanted = without_revision(&args.id);
     let found = report
         .requirements
@@ -274,7 +240,7 @@ fn show(args: ShowArgs) -> Result<i32> {
             .map(|r| r.id.clone());
         let suggestion = same_but_case
             .or_else(|| {
-                graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
+                crate::graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
                     .suggest(&args.id)
             })
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -329,115 +295,6 @@ fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// What one analysis gave.
-pub struct Analysis {
-    pub report: Report,
-    pub config: Config,
-    /// Selected files and directories the OS would not let us read: the report is complete for
-    /// everything else, but the run must end with exit code 2.
-    pub unreadable: Vec<String>,
-}
-
-/// Loads the config, runs every analysis stage and returns the report.
-pub fn analyze(input: &InputArgs, deny_warnings: bool) -> Result<Analysis> {
-    let root = input.root.as_path();
-    if !root.is_dir() {
-        bail!(
-            "{} is not a directory: give the project's root directory",
-            root.display()
-        );
-    }
-    let config = load_config(root, input.config.as_deref())?;
-    let max_bytes = config
-        .max_file_bytes
-        .unwrap_or(crate::config::DEFAULT_MAX_FILE_BYTES);
-    let selection = Selection::new(&config, &input.spec, &input.src);
-    let inputs = discover::discover(root, &selection)?;
-
-    let results = read_results(root, &input.results)?;
-
-    let spec_options = config.spec_options();
-    let mut read_diagnostics = inputs.diagnostics.clone();
-    // Everything the walk could not enter is unreadable input.
-    let mut unreadable: Vec<String> = inputs
-        .diagnostics
-        .iter()
-        .map(|d| {
-            d.location
-                .as_ref()
-                .map_or_else(|| root_display(root), |l| l.file.clone())
-        })
-        .collect();
-    let specs: Vec<(SpecFile, discover::FileText)> = inputs
-        .specs
-        .par_iter()
-        .map(|file| {
-            let mut read = discover::read_text(file, max_bytes);
-            let spec = spec::parse_spec(&file.rel, &read.text, &spec_options);
-            read.text = String::new();
-            (spec, read)
-        })
-        .collect();
-    let mut source_options = config.source_options();
-    for (spec, _) in &specs {
-        source_options
-            .prefixes
-            .extend(spec.marker_prefixes.iter().cloned());
-    }
-    source_options.prefixes.sort();
-    source_options.prefixes.dedup();
-    let sources: Vec<(SourceFile, discover::FileText)> = inputs
-        .sources
-        .par_iter()
-        .map(|(file, unit)| {
-            let mut read = discover::read_text(file, max_bytes);
-            let source = source::scan_source(&file.rel, &read.text, unit, &source_options);
-            read.text = String::new();
-            (source, read)
-        })
-        .collect();
-    let mut take_read = |file: &str, read: discover::FileText| {
-        if read.unreadable {
-            unreadable.push(file.to_string());
-        }
-        read_diagnostics.extend(read.diagnostic);
-    };
-    let specs: Vec<SpecFile> = specs
-        .into_iter()
-        .map(|(spec, read)| {
-            take_read(&spec.file, read);
-            spec
-        })
-        .collect();
-    let sources: Vec<SourceFile> = sources
-        .into_iter()
-        .map(|(source, read)| {
-            take_read(&source.file, read);
-            source
-        })
-        .collect();
-
-    let mut model = graph::build(specs, sources, results, &config);
-    model.diagnostics.extend(read_diagnostics);
-    let run = RunInfo {
-        project: config
-            .project
-            .clone()
-            .unwrap_or_else(|| discover::project_name(root)),
-        root: root_display(root),
-        commit: git_commit(root),
-        generated_at: generated_at()?,
-        deny_warnings,
-    };
-    unreadable.sort();
-    unreadable.dedup();
-    Ok(Analysis {
-        report: evaluate::evaluate(model, &run),
-        config,
-        unreadable,
-    })
-}
-
 /// Exit code 2 with a message when input could not be read, else the gate's code.
 fn final_code(unreadable: &[String], code: i32) -> i32 {
     if unreadable.is_empty() {
@@ -455,108 +312,11 @@ fn final_code(unreadable: &[String], code: i32) -> i32 {
     2
 }
 
-fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config> {
-    match explicit {
-        Some(path) => Config::load(path),
-        None => {
-            let default = root.join("reqtrail.toml");
-            if default.is_file() {
-                Config::load(&default)
-            } else {
-                Ok(Config::default())
-            }
-        }
-    }
-}
-
-fn read_results(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
-    if paths.is_empty() {
-        return Ok(None);
-    }
-    let mut all = Vec::new();
-    for path in paths {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read results file {}", path.display()))?;
-        let text = String::from_utf8_lossy(&bytes);
-        // Inside the root, shown relative to it like every other path; elsewhere as given.
-        let display = path
-            .canonicalize()
-            .ok()
-            .zip(root.canonicalize().ok())
-            .and_then(|(file, root)| discover::relative(&root, &file))
-            .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
-        let results = evidence::parse_results(&display, &text)
-            .map_err(|e| anyhow::anyhow!("bad results file: {e}"))?;
-        all.extend(results);
-    }
-    Ok(Some(all))
-}
-
-fn root_display(root: &Path) -> String {
-    let shown = root.to_string_lossy().replace('\\', "/");
-    let trimmed = shown.trim_end_matches('/');
-    if trimmed.is_empty() {
-        ".".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
-/// The commit checked out at `root`, if it is in a git repository and git is installed.
-pub fn git_commit(root: &Path) -> Option<String> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "HEAD"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    (!commit.is_empty()).then_some(commit)
-}
-
-/// Whether tracked files under `root` differ from the commit (the printed cover says so), or
-/// `None` when git cannot tell.
-fn git_modified(root: &Path) -> Option<bool> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=no", "--", "."])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    output.status.success().then(|| !output.stdout.is_empty())
-}
-
-/// RFC 3339 time of the run, taken from `SOURCE_DATE_EPOCH` when set (reproducible builds).
-fn generated_at() -> Result<String> {
-    let now = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => {
-            let seconds: i64 = value
-                .trim()
-                .parse()
-                .with_context(|| format!("SOURCE_DATE_EPOCH={value} is not a number of seconds"))?;
-            time::OffsetDateTime::from_unix_timestamp(seconds)
-                .with_context(|| format!("SOURCE_DATE_EPOCH={value} is out of range"))?
-        }
-        Err(_) => time::OffsetDateTime::now_utc(),
-    };
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    Ok(now.format(&time::format_description::well_known::Rfc3339)?)
-}
-
 /// `--fail-under`, `--baseline` and `--changed-since` as the gate's options: the baseline is
-/// read and compared, git is asked what changed. Bad values are usage errors (exit 2).
-fn ci_gate_options(args: &CheckArgs, report: &Report, config: &Config) -> Result<GateOptions> {
-    if let Some(pct) = args.fail_under {
-        if !(0.0..=100.0).contains(&pct) {
-            bail!("--fail-under takes a percentage from 0 to 100, got {pct}");
-        }
-    }
-    let baseline = match &args.baseline {
+/// read and compared, git is asked what changed, and the removed lines are read with the
+/// options the sources were read with.
+fn gate_options(plan: &CheckPlan, report: &Report, options: &SourceOptions) -> Result<GateOptions> {
+    let baseline = match &plan.gate.baseline {
         Some(path) => {
             let base = crate::baseline::load(path)?;
             let mut comparison = crate::baseline::compare(&base, report);
@@ -565,67 +325,85 @@ fn ci_gate_options(args: &CheckArgs, report: &Report, config: &Config) -> Result
         }
         None => None,
     };
-    let scope = match &args.changed_since {
+    let scope = match &plan.gate.changed_since {
         Some(reference) => {
-            let diff = crate::changes::git_diff(&args.input.root, reference)?;
-            let options = config.source_options();
-            Some(crate::changes::scope(
-                report,
-                &diff,
-                &args.input.root,
-                &options,
-            ))
+            let diff = crate::changes::git_diff(&plan.input.root, reference)?;
+            Some(crate::changes::scope(report, &diff, options))
         }
         None => None,
     };
     Ok(GateOptions {
-        fail_under: args.fail_under,
+        fail_under: plan.gate.fail_under,
         baseline,
         scope,
     })
 }
 
-/// `--sarif` and `--markdown`.
-fn write_ci_outputs(
-    args: &CheckArgs,
+/// Renders every output, writes the files and returns what goes to standard output (at most
+/// one, the plan made sure of it).
+fn write_outputs(
+    plan: &CheckPlan,
     report: &Report,
     verdict: &gate::GateVerdict,
     options: &GateOptions,
-) -> Result<()> {
-    if let Some(path) = &args.sarif {
-        write_output(path, report::sarif::render(report, verdict).as_bytes())?;
-    }
-    if let Some(path) = &args.markdown {
-        let link = args.source_link.clone().or_else(github_source_link);
-        let context = report::markdown::MarkdownContext {
-            verdict: Some(verdict),
-            comparison: options.baseline.as_ref(),
-            scope: options.scope.as_ref(),
-            link: link.as_deref(),
+) -> Result<Option<String>> {
+    // The two big renderings are independent; on two cores they run side by side.
+    let (json, html) = rayon::join(
+        || {
+            plan.output(OutputKind::Json)
+                .map(|_| report::json::render(report))
+        },
+        || {
+            plan.output(OutputKind::Html).map(|_| {
+                let options = report::html::HtmlOptions {
+                    source_link: plan.link.as_ref().map(|l| l.as_str().to_string()),
+                    results_files: plan
+                        .input
+                        .results
+                        .iter()
+                        .map(|p| plan::shown_path(&plan.input.root, p))
+                        .collect(),
+                    modified: report
+                        .commit
+                        .as_ref()
+                        .and_then(|_| git_modified(&plan.input.root)),
+                };
+                report::html::render(report, &options)
+            })
+        },
+    );
+    let (mut json, mut html) = (json, html.transpose()?);
+    let mut stdout = None;
+    for output in &plan.outputs {
+        let text = match output.kind {
+            OutputKind::Json => json.take().unwrap_or_default(),
+            OutputKind::Html => html.take().unwrap_or_default(),
+            OutputKind::Csv => report::csv::render(report),
+            OutputKind::Sarif => report::sarif::render(report, verdict),
+            OutputKind::Markdown => {
+                let link = plan.link.clone().or_else(plan::github_source_link);
+                let context = report::markdown::MarkdownContext {
+                    verdict: Some(verdict),
+                    comparison: options.baseline.as_ref(),
+                    scope: options.scope.as_ref(),
+                    link: link.as_ref().map(|l| l.as_str()),
+                };
+                report::markdown::render(report, &context)
+            }
         };
-        write_output(path, report::markdown::render(report, &context).as_bytes())?;
+        match &output.to {
+            Destination::Stdout => stdout = Some(text),
+            Destination::File(path) => write_output(path, text.as_bytes())?,
+        }
     }
-    Ok(())
-}
-
-/// In GitHub Actions, links to the files at the commit the report was made from.
-fn github_source_link() -> Option<String> {
-    let server = std::env::var("GITHUB_SERVER_URL")
-        .ok()
-        .filter(|v| !v.is_empty())?;
-    let repository = std::env::var("GITHUB_REPOSITORY")
-        .ok()
-        .filter(|v| !v.is_empty())?;
-    Some(format!(
-        "{server}/{repository}/blob/{{commit}}/{{path}}#L{{line}}"
-    ))
+    Ok(stdout)
 }
 
 /// Adds what `--changed-since` and `--baseline` found to the terminal summary, right above the
 /// verdict they explain, and the annotations in front for `--format github`.
 fn with_ci_sections(
     summary: String,
-    args: &CheckArgs,
+    plan: &CheckPlan,
     report: &Report,
     verdict: &gate::GateVerdict,
     options: &GateOptions,
@@ -649,32 +427,32 @@ fn with_ci_sections(
             None => format!("{sections}{summary}"),
         }
     };
-    out = before_verdict(out, &written_outputs(args));
-    if args.format == Format::Github {
+    out = before_verdict(out, &written_outputs(plan));
+    if plan.format == Format::Github {
         out = report::github::render(report, verdict) + &out;
     }
     out
 }
 
 /// `wrote FILE (what)` for every output file of this run, so the user learns where each went.
-fn written_outputs(args: &CheckArgs) -> String {
-    let outputs = [
-        (&args.html, "the HTML report: open it in a browser"),
-        (&args.json, "the JSON report"),
-        (&args.csv, "the CSV export"),
-        (&args.sarif, "SARIF"),
-        (&args.markdown, "the Markdown summary"),
-    ];
+fn written_outputs(plan: &CheckPlan) -> String {
     let mut out = String::new();
-    for (path, what) in outputs {
-        if let Some(path) = path.as_deref().filter(|p| *p != Path::new("-")) {
+    for output in &plan.outputs {
+        if let Destination::File(path) = &output.to {
+            let what = match output.kind {
+                OutputKind::Html => "the HTML report: open it in a browser",
+                OutputKind::Json => "the JSON report",
+                OutputKind::Csv => "the CSV export",
+                OutputKind::Sarif => "SARIF",
+                OutputKind::Markdown => "the Markdown summary",
+            };
             out.push_str(&format!("wrote {} ({what})\n", path.display()));
         }
     }
     out
 }
 
-/// Inserts `lines` right above the verdict, the summary's last paragraph.
+/// Inserts `lines` right above the verdict, the summary's last line.
 fn before_verdict(summary: String, lines: &str) -> String {
     if lines.is_empty() {
         return summary;
@@ -683,4 +461,17 @@ fn before_verdict(summary: String, lines: &str) -> String {
         Some(at) => format!("{}{lines}{}", &summary[..at + 1], &summary[at + 1..]),
         None => format!("{lines}{summary}"),
     }
+}
+
+/// Whether tracked files under `root` differ from the commit (the printed cover says so), or
+/// `None` when git cannot tell.
+fn git_modified(root: &std::path::Path) -> Option<bool> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=no", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    output.status.success().then_some(!output.stdout.is_empty())
 }

@@ -173,7 +173,14 @@ fn judge(
         .iter()
         .map(test)
         .find(|t| matches!(t.status, TestStatus::Failed | TestStatus::Errored))
-        .map(|t| format!("test `{}` {}", t.test.name, t.status.as_str()));
+        .map(|t| match &t.case {
+            Some(case) => format!(
+                "test `{}` {} (case `{case}`)",
+                t.test.name,
+                t.status.as_str()
+            ),
+            None => format!("test `{}` {}", t.test.name, t.status.as_str()),
+        });
     let mut active_children: Vec<&(usize, &Verdict)> = children
         .iter()
         .filter(|(c, _)| model.requirements[*c].lifecycle.is_counted())
@@ -375,6 +382,7 @@ fn requirement_entry(
         text: r.text.clone(),
         file: r.location.file.clone(),
         line: r.location.line,
+        span: r.span,
         revision: r.revision,
         lifecycle: r.lifecycle,
         status: verdict.status,
@@ -423,11 +431,13 @@ fn test_entries(model: &Model) -> Vec<TestEntry> {
                 binary: t.test.binary.clone(),
                 file: t.file.clone(),
                 line: t.test.line,
+                span: t.test.span,
                 ignored: t.test.ignored,
                 should_panic: t.test.should_panic,
                 cfg: t.test.cfg.clone(),
                 result: t.status,
                 message: t.message.clone(),
+                flaky: t.flaky,
                 requirements,
             }
         })

@@ -30,6 +30,30 @@ impl std::fmt::Display for Location {
     }
 }
 
+/// Lines `first..=last` of one file, 1-based and inclusive: what a parser saw a thing occupy,
+/// so later stages (`--changed-since`) can tell what an edit touched without reading the file
+/// again.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct LineSpan {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl LineSpan {
+    pub fn new(first: u32, last: u32) -> LineSpan {
+        LineSpan {
+            first,
+            last: last.max(first),
+        }
+    }
+
+    pub fn contains(&self, line: u32) -> bool {
+        self.first <= line && line <= self.last
+    }
+}
+
 /// How a requirement was written down (PRODUCT.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,6 +129,10 @@ pub struct Requirement {
     /// The body as Markdown source (attribute lines and blockquote prefixes removed), trimmed.
     pub text: String,
     pub location: Location,
+    /// The lines the requirement owns in its file: from the definition to the end of its text
+    /// (the next definition, the next heading, the end of its blockquote); a heading requirement
+    /// also owns its sub-sections, up to the next heading of its level or higher.
+    pub span: LineSpan,
     pub style: DefinitionStyle,
     /// `Status:`; `Active` when absent. An unrecognised value keeps `Active` and is kept in `fields`.
     pub lifecycle: Lifecycle,
@@ -195,6 +223,9 @@ pub struct TestFn {
     /// The nextest binary id: `pkg` for lib unit tests, `pkg::bin/name`, `pkg::file` for `tests/file.rs`.
     pub binary: String,
     pub line: u32,
+    /// The lines the test owns: the comments and attributes right above it through its closing
+    /// brace (to the next test when the parser could not see where it ends).
+    pub span: LineSpan,
     pub ignored: bool,
     pub should_panic: bool,
     /// The `#[cfg(...)]` guarding the test or its module, as written, if any.
@@ -233,6 +264,13 @@ pub struct TestResult {
     pub message: Option<String>,
     /// Where the result was read from.
     pub location: Location,
+    /// libtest JSON: the ordinal of the suite (one test binary's run) the result was printed in,
+    /// so results without a binary can be told apart by the set of names their suite ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite: Option<u32>,
+    /// Passed only on a retry (JUnit `flakyFailure`/`flakyError`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flaky: bool,
 }
 
 /// The result of a test as the report shows it.
@@ -331,10 +369,13 @@ pub enum Code {
     UnknownResult,
     /// A file decoded lossily (not UTF-8), skipped for size, or unreadable.
     UnreadableFile,
+    /// A line that looks like a definition or reference in a known convention but is not read
+    /// as one (PRODUCT.md section 13).
+    NearMiss,
 }
 
 impl Code {
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::DuplicateId,
         Code::UnknownReference,
         Code::StaleReference,
@@ -348,6 +389,7 @@ impl Code {
         Code::UnknownVerb,
         Code::UnknownResult,
         Code::UnreadableFile,
+        Code::NearMiss,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -365,6 +407,7 @@ impl Code {
             Code::UnknownVerb => "unknown-verb",
             Code::UnknownResult => "unknown-result",
             Code::UnreadableFile => "unreadable-file",
+            Code::NearMiss => "near-miss",
         }
     }
 
@@ -382,7 +425,8 @@ impl Code {
             | Code::UnparsedFile
             | Code::UnknownVerb
             | Code::UnknownResult
-            | Code::UnreadableFile => Severity::Warning,
+            | Code::UnreadableFile
+            | Code::NearMiss => Severity::Warning,
         }
     }
 
@@ -406,6 +450,9 @@ impl Code {
             Code::UnknownVerb => "A marker reference uses a verb reqtrail does not know.",
             Code::UnknownResult => "A test result names no test found in the sources.",
             Code::UnreadableFile => "A file could not be read as UTF-8 text, or was skipped.",
+            Code::NearMiss => {
+                "A line looks like a definition or reference of a known convention but is not read as one."
+            }
         }
     }
 }

@@ -569,10 +569,8 @@ fn config_diagnostics_point_at_the_config_line() {
     );
     let missing = diagnostics_with(&report, "waiver-without-reason");
     assert_eq!(missing[0]["line"], 4, "{report}");
-    assert!(missing[0]["file"]
-        .as_str()
-        .expect("file")
-        .ends_with("other.toml"));
+    // Given as an absolute path, shown relative to the root like every path in a report.
+    assert_eq!(missing[0]["file"], "other.toml", "{report}");
     let unknown = diagnostics_with(&report, "unknown-reference");
     assert_eq!(unknown[0]["line"], 5, "{report}");
 }
@@ -594,9 +592,25 @@ fn a_single_star_glob_stays_in_its_directory() {
 #[test]
 fn show_accepts_ids_written_with_their_revision() {
     let root = fixture("demo");
-    for id in ["dsn~bucket-storage~1", "limiter.burst+2"] {
+    for (id, heading, place) in [
+        (
+            "dsn~bucket-storage~1",
+            "dsn~bucket-storage  VERIFIED",
+            "defined at docs/design.md:21 (oft style)",
+        ),
+        (
+            "limiter.burst+2",
+            "limiter.burst (revision 2)  UNVERIFIED",
+            "defined at docs/requirements.md:26 (marker style)",
+        ),
+    ] {
         let out = reqtrail().args(["show", id, &root]).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{id}");
+        // The requirement the id names, not merely some output.
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(heading), "{id}: {text}");
+        assert!(text.contains(&format!("\n{place}\n")), "{id}: {text}");
     }
     let out = reqtrail()
         .args(["check", &fixture("checkout"), "--results"])
@@ -608,4 +622,170 @@ fn show_accepts_ids_written_with_their_revision() {
         text.contains("\nresults/junit.xml:39: warning[unknown-result]"),
         "results paths are relative to the root: {text}"
     );
+}
+
+/// `check ROOT ARGS` run with `cwd` as the working directory.
+fn check_in(cwd: &Path, root: &str, args: &[&str]) -> std::process::Output {
+    reqtrail()
+        .current_dir(cwd)
+        .args(["check", root])
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+// r[verify front.outputs]
+#[test]
+fn every_output_can_go_to_standard_output() {
+    let cwd = tempfile::tempdir().expect("tmp");
+    let root = fixture("checkout");
+    let starts: [(&str, &str); 5] = [
+        ("--json", "{"),
+        ("--html", "<!DOCTYPE html>"),
+        ("--csv", "requirement,title,document,line,"),
+        ("--sarif", "{"),
+        ("--markdown", "### reqtrail: "),
+    ];
+    for (flag, start) in starts {
+        let out = check_in(cwd.path(), &root, &[flag, "-"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{flag}: the checkout gate fails"
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stdout.starts_with(start),
+            "{flag} -: {}",
+            &stdout[..stdout.len().min(200)]
+        );
+        // The summary moves to stderr, so stdout is the output alone.
+        assert!(stderr.contains("gate failed"), "{flag}: {stderr}");
+        assert!(
+            !stdout.contains("gate failed:"),
+            "{flag}: summary on stdout"
+        );
+        if flag == "--sarif" || flag == "--json" {
+            let value: Value = serde_json::from_str(&stdout).expect("one JSON document");
+            assert!(value.is_object(), "{flag}");
+        }
+        assert!(
+            !cwd.path().join("-").exists(),
+            "{flag} wrote a file named -"
+        );
+    }
+}
+
+// r[verify front.outputs]
+#[test]
+fn two_outputs_on_stdout_or_one_file_twice_is_exit_2() {
+    let cwd = tempfile::tempdir().expect("tmp");
+    let root = fixture("checkout");
+    let refused = |args: &[&str], names: &[&str]| {
+        let out = check_in(cwd.path(), &root, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?} printed something");
+        for name in names {
+            assert!(stderr.contains(name), "{args:?}: no `{name}` in {stderr}");
+        }
+    };
+    refused(&["--json", "-", "--csv", "-"], &["--json -", "--csv -"]);
+    refused(
+        &["--format", "json", "--html", "-"],
+        &["--format json", "--html -"],
+    );
+    refused(
+        &["--json", "same", "--html", "./same"],
+        &["--json same", "--html ./same"],
+    );
+    std::fs::create_dir(cwd.path().join("out")).expect("mkdir");
+    refused(
+        &["--csv", "out/x.csv", "--sarif", "out/../out/x.csv"],
+        &["--csv", "--sarif"],
+    );
+    // Nothing was written by the refused runs.
+    assert!(!cwd.path().join("same").exists());
+    assert!(!cwd.path().join("out/x.csv").exists());
+    // A symlink to an existing output names the same file.
+    #[cfg(unix)]
+    {
+        std::fs::write(cwd.path().join("real.json"), "old").expect("write");
+        std::os::unix::fs::symlink("real.json", cwd.path().join("link.json")).expect("symlink");
+        refused(
+            &["--json", "real.json", "--markdown", "link.json"],
+            &["--json", "--markdown"],
+        );
+        assert_eq!(
+            std::fs::read_to_string(cwd.path().join("real.json")).expect("read"),
+            "old"
+        );
+    }
+    // `--format json` with `--json -` is the same JSON once, not two outputs.
+    let out = check_in(cwd.path(), &root, &["--format", "json", "--json", "-"]);
+    assert_eq!(out.status.code(), Some(1));
+    let _: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+}
+
+// r[verify front.plan]
+#[test]
+fn a_script_source_link_is_refused_for_markdown_as_for_html() {
+    let cwd = tempfile::tempdir().expect("tmp");
+    let root = fixture("checkout");
+    for flag in ["--markdown", "--html"] {
+        let out = check_in(
+            cwd.path(),
+            &root,
+            &[
+                flag,
+                "out.txt",
+                "--source-link",
+                "javascript:alert('{path}')",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {stderr}");
+        assert!(
+            stderr.contains("--source-link must be an http(s) or relative URL"),
+            "{stderr}"
+        );
+        assert!(
+            !cwd.path().join("out.txt").exists(),
+            "{flag} wrote its output"
+        );
+    }
+    let out = check_in(
+        cwd.path(),
+        &root,
+        &[
+            "--markdown",
+            "-",
+            "--source-link",
+            "https://example.org/{commit}/{path}#L{line}",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("](https://example.org/"));
+}
+
+// r[verify front.plan]
+#[test]
+fn a_config_outside_the_root_is_shown_relative_to_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("project");
+    write(&root, "docs/spec.md", "r[a.b]\nText.\n");
+    write(
+        dir.path(),
+        "conf/reqtrail.toml",
+        "[waivers]\n\"no.such\" = \"gone\"\n",
+    );
+    let config = dir.path().join("conf/reqtrail.toml");
+    let (_, report) = check_json(
+        root.to_str().expect("utf8"),
+        &["--config", config.to_str().expect("utf8")],
+    );
+    let unknown = diagnostics_with(&report, "unknown-reference");
+    assert_eq!(unknown[0]["file"], "../conf/reqtrail.toml", "{report}");
+    assert_eq!(unknown[0]["line"], 2, "{report}");
 }

@@ -101,6 +101,13 @@ fn nextest_available(dir: &Path) -> bool {
         .output()
         .is_ok_and(|out| out.status.success());
     if !available {
+        // Under CI a test that cannot run fails: a skip that passes would count as evidence.
+        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+        assert!(
+            !ci,
+            "CI=true but cargo-nextest is not installed: install it (`cargo install cargo-nextest`, \
+             scripts/test does) so the nextest results can be produced"
+        );
         eprintln!(
             "SKIPPED: cargo-nextest is not installed, so no nextest results can be produced \
              (install it with `cargo install cargo-nextest`)"
@@ -237,7 +244,15 @@ fn nextest_libtest_json_from_a_real_run_joins_onto_the_fixture_tests() {
         ]));
     let text = String::from_utf8_lossy(&output.stdout);
     if text.trim().is_empty() {
-        // The format is experimental in nextest; a version without it is not our failure.
+        // The format is experimental in nextest; a version without it is not our failure, but
+        // under CI a skipped test must not pass as evidence.
+        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+        assert!(
+            !ci,
+            "CI=true but this cargo-nextest printed no libtest-json output: use a nextest with \
+             NEXTEST_EXPERIMENTAL_LIBTEST_JSON support\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         eprintln!(
             "SKIPPED: this cargo-nextest printed no libtest-json output\nstderr:\n{}",
             String::from_utf8_lossy(&output.stderr)

@@ -497,6 +497,104 @@ fn moved_test_files_count_as_changed_and_moved_specs_do_not() {
         .never_says("requirement `calc.add`");
 }
 
+// r[verify front.pr-gate-spans]
+#[test]
+fn a_deeply_nested_test_file_is_no_crash_for_the_pr_gate() {
+    let p = Project::calculator();
+    p.branch("deep");
+    // 2,900 levels of parentheses in a test body: the full run reads this file.
+    let depth = 2900;
+    p.write(
+        "tests/deep.rs",
+        &format!(
+            "// r[verify calc.legacy]\n#[test]\nfn deep() {{\n    let x = {}1{};\n    assert_eq!(x, 1);\n}}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        ),
+    );
+    p.commit("deep test");
+    p.check(&[]).expect(0).says("gate passed");
+    p.check(&["--changed-since", "main"])
+        .expect(0)
+        .says("test deep (tests/deep.rs:3): added")
+        .says("requirement `calc.legacy` (docs/spec.md:12): verified by changed test `deep`")
+        .says("gate passed");
+}
+
+// r[verify front.spans]
+// r[verify front.pr-gate-spans]
+#[test]
+fn prose_under_a_setext_heading_blames_no_requirement_above_it() {
+    let p = Project::calculator();
+    p.write(
+        "docs/spec.md",
+        &format!("{SPEC}\nAppendix\n========\n\nNotes, no requirement.\n"),
+    );
+    p.commit("setext appendix");
+    p.branch("notes");
+    p.edit(
+        "docs/spec.md",
+        "Notes, no requirement.",
+        "Notes, still no requirement.",
+    );
+    p.check(&["--changed-since", "main"])
+        .expect(0)
+        .says("0 requirements, 0 tests")
+        .never_says("requirement `calc.legacy`");
+    // The requirement's own text still counts, and the JSON says where it ends.
+    p.edit("docs/spec.md", "nobody ever tested", "nobody has tested");
+    p.check(&["--changed-since", "main"])
+        .expect(1)
+        .says("requirement `calc.legacy` (docs/spec.md:12): changed");
+    p.check(&["--json", "target/r.json"]).expect(1);
+    let report: Value = serde_json::from_str(&p.read("target/r.json")).expect("json");
+    let legacy = report["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .find(|r| r["id"] == "calc.legacy")
+        .expect("calc.legacy");
+    // Line 12 is the marker, 13 its text, 14 blank, 15 the setext heading.
+    assert_eq!(legacy["span"], serde_json::json!({"first": 12, "last": 14}));
+    let adds = report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .find(|t| t["test"] == "tests::adds")
+        .expect("tests::adds");
+    // The comment above the attribute through the closing brace.
+    assert_eq!(adds["span"], serde_json::json!({"first": 7, "last": 11}));
+}
+
+// r[verify front.pr-gate-spans]
+#[test]
+fn deleting_a_reference_with_another_prefix_fails_the_pr_gate_like_the_full_gate() {
+    let p = Project::calculator();
+    p.write("docs/spec.md", &SPEC.replace("r[calc.", "req[calc."));
+    p.write("src/lib.rs", &LIB.replace("// r[verify", "// req[verify"));
+    p.write(
+        "tests/legacy.rs",
+        "// req[verify calc.legacy]\n#[test]\nfn legacy() {}\n",
+    );
+    p.commit("req prefix");
+    p.check(&[]).expect(0).says("gate passed");
+    p.branch("drop");
+    p.edit("src/lib.rs", "    // req[verify calc.sub]\n", "");
+    p.commit("drop the reference");
+    p.check(&[])
+        .expect(1)
+        .says("1 active requirement not verified");
+    let run = p.check(&["--changed-since", "main"]);
+    run.expect(1).says(
+        "requirement `calc.sub` (docs/spec.md:6): a reference to it was removed or changed in src/lib.rs",
+    );
+    assert!(
+        run.verdict().contains("`calc.sub` (unverified)"),
+        "{}",
+        run.verdict()
+    );
+}
+
 // r[verify gate.changed-since]
 // r[verify gate.exit-codes]
 #[test]

@@ -1,8 +1,13 @@
 //! The HTML report in a real headless Chromium, driven through chromedriver's WebDriver HTTP
 //! protocol: it loads from file:// without errors or network requests, search and filters
 //! show the right rows, hostile content does not run, print and phone layouts hold, and
-//! 10,000 requirements open and filter quickly. Without chromium and chromedriver installed
-//! each test prints "SKIPPED: chromium not installed" and passes.
+//! 10,000 requirements open and filter correctly. Without chromium and chromedriver installed
+//! each test prints "SKIPPED: chromium not installed" and passes, except under `CI=true`, where
+//! it fails: a CI run must never count a browser test it did not run.
+//!
+//! No test here asserts a duration. The 10,000-requirement test writes the page's load and
+//! filter times to the file named by `REQTRAIL_PAGE_TIMINGS` when that is set; `scripts/bench`
+//! sets it and reports the figures.
 
 mod html_support;
 
@@ -35,12 +40,30 @@ struct Browser {
 
 impl Browser {
     /// Starts chromedriver and a headless session, or returns `None` (after saying so) when
-    /// chromium or chromedriver is not installed.
+    /// chromium or chromedriver is not installed. Under `CI=true` a missing browser fails the
+    /// test instead.
     fn start() -> Option<Browser> {
-        let binary = BROWSERS.iter().find(|p| Path::new(p).exists());
-        let binary = match (binary, Path::new(DRIVER).exists()) {
-            (Some(binary), true) => *binary,
+        // Overridable, so a test can show what happens on a machine without them.
+        let chromium = std::env::var_os("REQTRAIL_CHROMIUM").map(PathBuf::from);
+        let driver_path = std::env::var_os("REQTRAIL_CHROMEDRIVER")
+            .map_or_else(|| PathBuf::from(DRIVER), PathBuf::from);
+        let binary = match &chromium {
+            Some(path) => path.exists().then(|| path.to_string_lossy().into_owned()),
+            None => BROWSERS
+                .iter()
+                .find(|p| Path::new(p).exists())
+                .map(|p| p.to_string()),
+        };
+        let binary = match (binary, driver_path.exists()) {
+            (Some(binary), true) => binary,
             _ => {
+                assert!(
+                    !under_ci(),
+                    "CI=true but chromium ({}) or chromedriver ({}) is missing: install them \
+                     (scripts/test does, with apt-get) so the browser tests run",
+                    chromium.map_or_else(|| BROWSERS.join(" or "), |p| p.display().to_string()),
+                    driver_path.display()
+                );
                 println!("SKIPPED: chromium not installed");
                 eprintln!("SKIPPED: chromium not installed");
                 return None;
@@ -50,7 +73,7 @@ impl Browser {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port");
-        let driver = Command::new(DRIVER)
+        let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .arg("--silent")
             .stdin(Stdio::null())
@@ -730,9 +753,57 @@ fn print_expands_every_row_and_phones_get_cards() {
     assert_eq!(browser.errors(), Vec::<String>::new());
 }
 
-// r[verify html.scale]
+// r[verify front.test-hygiene]
 #[test]
-fn ten_thousand_requirements_open_and_filter_in_under_a_second() {
+fn without_chromium_a_ci_run_fails_and_a_local_run_skips() {
+    // This very test binary, asked to run one browser test on a machine without a browser.
+    let me = std::env::current_exe().expect("the test binary");
+    let run = |ci: Option<&str>| {
+        let mut cmd = Command::new(&me);
+        cmd.args([
+            "--exact",
+            "loads_offline_and_runs_nothing_hostile",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("REQTRAIL_CHROMIUM", "/nonexistent/chromium")
+        .env("REQTRAIL_CHROMEDRIVER", "/nonexistent/chromedriver")
+        .env_remove("CI");
+        if let Some(value) = ci {
+            cmd.env("CI", value);
+        }
+        let out = cmd.output().expect("the test binary runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let (passed, text) = run(Some("true"));
+    assert!(!passed, "a CI run without chromium passed:\n{text}");
+    assert!(
+        text.contains("CI=true but chromium (/nonexistent/chromium) or chromedriver (/nonexistent/chromedriver) is missing"),
+        "{text}"
+    );
+    assert!(text.contains("1 failed"), "{text}");
+    let (passed, text) = run(None);
+    assert!(passed, "a local run without chromium failed:\n{text}");
+    assert!(text.contains("SKIPPED: chromium not installed"), "{text}");
+    let (passed, text) = run(Some("false"));
+    assert!(passed, "CI=false is not a CI run:\n{text}");
+}
+
+/// Whether this is a CI run (`CI` set to anything but empty, `0` or `false`), where a test that
+/// cannot run must fail rather than skip.
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+// r[verify html.scale]
+// r[verify front.test-hygiene]
+#[test]
+fn ten_thousand_requirements_open_and_filter_correctly() {
     let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let Some(browser) = Browser::start() else {
         return;
@@ -743,21 +814,13 @@ fn ten_thousand_requirements_open_and_filter_in_under_a_second() {
     // Warm the browser up on a small page, so the first-launch cost is not counted.
     browser.open("data:text/html,<p>warm</p>");
 
-    let started = Instant::now();
     browser.goto(&url);
-    let wall = started.elapsed();
     let load = browser.exec(
         "const n = performance.getEntriesByType('navigation')[0];
          return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
                  rows: document.querySelectorAll('#matrix-table tbody.req').length};",
     );
-    let load_ms = load["load"].as_f64().unwrap_or(f64::MAX);
-    eprintln!(
-        "10,000 requirements: DOMContentLoaded {:.0} ms, load {load_ms:.0} ms in page, {wall:?} wall through WebDriver",
-        load["dcl"].as_f64().unwrap_or(0.0)
-    );
     assert_eq!(load["rows"], 100, "one page of rows");
-    assert!(load_ms < 1000.0, "load took {load_ms} ms");
 
     // A status filter, then a search on top, each timed in the page around its event.
     let filter = browser.exec(
@@ -774,12 +837,7 @@ fn ten_thousand_requirements_open_and_filter_in_under_a_second() {
                  rows: document.querySelectorAll('#matrix-table tbody.req').length,
                  count: document.getElementById('count').textContent};",
     );
-    let status_ms = filter["status_ms"].as_f64().unwrap_or(f64::MAX);
-    let search_ms = filter["search_ms"].as_f64().unwrap_or(f64::MAX);
-    eprintln!(
-        "10,000 requirements: status filter {status_ms:.1} ms, search {search_ms:.1} ms in page"
-    );
-    assert!(status_ms < 1000.0 && search_ms < 1000.0, "{filter}");
+    record_timings(&load, &filter);
     let failing = ids_where(&report, |r| {
         r.lifecycle.is_counted() && r.status == reqtrail::model::Status::Failing
     });
@@ -821,13 +879,8 @@ fn ten_thousand_requirements_open_and_filter_in_under_a_second() {
 
     // Real key presses on the big page stay responsive end to end.
     browser.click("#reset");
-    let typed = Instant::now();
     browser.type_into("#q", "r00042");
     let rows = browser.rows();
-    eprintln!(
-        "10,000 requirements: typing 6 keys through WebDriver took {:?}",
-        typed.elapsed()
-    );
     assert_eq!(rows.len(), 1);
     assert!(rows[0].ends_with(".r00042"));
 
@@ -849,19 +902,33 @@ fn ten_thousand_requirements_open_and_filter_in_under_a_second() {
     assert_eq!(last, "Page 100 of 100");
     let all = browser.exec(
         "const s = document.getElementById('page-size');
-         const t0 = performance.now();
          s.value = 'all';
          s.dispatchEvent(new Event('change'));
-         return [performance.now() - t0, document.querySelectorAll('#matrix-table tbody.req').length];",
+         return document.querySelectorAll('#matrix-table tbody.req').length;",
     );
-    eprintln!(
-        "10,000 requirements: show all rendered in {:.0} ms",
-        all[0].as_f64().unwrap_or(0.0)
-    );
-    // The first batch at once, the rest frame by frame (r[html.chunked]).
-    assert!(all[1].as_u64().is_some_and(|n| n < 10_000), "{all}");
+    // The first batch at once, the rest in batches while the page stays responsive
+    // (r[html.chunked]).
+    assert!(all.as_u64().is_some_and(|n| n < 10_000), "{all}");
     browser.wait_until("document.querySelectorAll('#matrix-table tbody.req').length === 10000");
     assert_eq!(browser.errors(), Vec::<String>::new());
+}
+
+/// Writes the page's own timings (navigation entry, and around each filter event) to the file
+/// `REQTRAIL_PAGE_TIMINGS` names, one `key value_ms` per line, for `scripts/bench`. Timing is a
+/// measurement, never a verdict: nothing here is asserted.
+fn record_timings(load: &Value, filter: &Value) {
+    let Some(path) = std::env::var_os("REQTRAIL_PAGE_TIMINGS") else {
+        return;
+    };
+    let ms = |v: &Value| v.as_f64().map_or("n/a".to_string(), |x| format!("{x:.1}"));
+    let text = format!(
+        "dom_content_loaded {}\nload {}\nstatus_filter {}\nsearch {}\n",
+        ms(&load["dcl"]),
+        ms(&load["load"]),
+        ms(&filter["status_ms"]),
+        ms(&filter["search_ms"])
+    );
+    std::fs::write(&path, text).expect("the timings file is writable");
 }
 
 fn fmt_thousands(n: usize) -> String {
@@ -887,8 +954,8 @@ fn tool(name: &str) -> Option<PathBuf> {
     });
     if found.is_none() {
         assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "{name} is not installed (poppler-utils); scripts/test installs it"
+            !under_ci(),
+            "CI=true but {name} is not installed: install poppler-utils (scripts/test does)"
         );
         println!("SKIPPED: {name} not installed");
     }
@@ -1274,6 +1341,8 @@ fn report_with_twins() -> Report {
             result,
             message: None,
             requirements: vec![id.clone()],
+            span: Default::default(),
+            flaky: false,
         });
     }
     report

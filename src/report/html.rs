@@ -187,7 +187,7 @@ fn embed_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(out)
 }
 
-fn check_source_link(template: &str) -> anyhow::Result<()> {
+pub(crate) fn check_source_link(template: &str) -> anyhow::Result<()> {
     let allowed = match url_scheme(template) {
         None => true,
         Some(scheme) => scheme == "http" || scheme == "https",

@@ -12,7 +12,7 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 
-use crate::model::{Code, Lifecycle, Severity, Status, TestStatus};
+use crate::model::{Code, Lifecycle, LineSpan, Severity, Status, TestStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -91,6 +91,10 @@ pub struct RequirementEntry {
     pub text: String,
     pub file: String,
     pub line: u32,
+    /// The lines the requirement owns (definition through its text and, for a heading, its
+    /// sub-sections): what `--changed-since` compares with the diff.
+    #[serde(default)]
+    pub span: LineSpan,
     pub revision: u32,
     pub lifecycle: Lifecycle,
     /// For requirements not counted (draft, deprecated...) this is still computed, but shown greyed.
@@ -144,6 +148,9 @@ pub struct TestEntry {
     pub binary: String,
     pub file: String,
     pub line: u32,
+    /// The lines the test owns: comments and attributes right above it through its end.
+    #[serde(default)]
+    pub span: LineSpan,
     pub ignored: bool,
     #[serde(default)]
     pub should_panic: bool,
@@ -153,6 +160,9 @@ pub struct TestEntry {
     /// The failure message from the results file, if any.
     #[serde(default)]
     pub message: Option<String>,
+    /// Passed, but only on a retry.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flaky: bool,
     pub requirements: Vec<String>,
 }
 

@@ -10,7 +10,7 @@
 
 use super::lexer::{is_ident_byte, Lexed};
 use super::refs::{parse_id, FoundRef, IdRev};
-use crate::model::{RefForm, RefKind};
+use crate::model::{Code, Diagnostic, RefForm, RefKind};
 
 /// How far back from an attribute's last path segment its `#[` may stand.
 const MAX_ATTRIBUTE_PATH: usize = 512;
@@ -19,10 +19,25 @@ const MAX_ATTRIBUTE_ARGS: usize = 4096;
 /// How long an unquoted id in a macro call may be.
 const MAX_UNQUOTED_ID: usize = 256;
 
+/// The kind a mantra-style name states: `verify_req!`, `assert_req!`, `#[req_verified]` verify;
+/// `clarify_req!`, `#[req_note]`, `link_req!` only relate; everything else (`satisfy_req!`,
+/// `#[req_satisfied]`, `reqcov!`) implements. mantra lets projects name their own macros, so
+/// the word in the name decides rather than a fixed list.
+fn mantra_kind(name: &str) -> RefKind {
+    if name.contains("verif") || name.contains("test") || name.starts_with("assert") {
+        RefKind::Verify
+    } else if name.contains("note") || name.contains("clarif") || name.contains("link") {
+        RefKind::Related
+    } else {
+        RefKind::Impl
+    }
+}
+
 fn reference_attribute(name: &str) -> Option<RefKind> {
     match name {
         "verifies" | "req_test" | "req_verified" => Some(RefKind::Verify),
         "implements" | "req" => Some(RefKind::Impl),
+        _ if name.starts_with("req_") => Some(mantra_kind(name)),
         _ => None,
     }
 }
@@ -30,9 +45,20 @@ fn reference_attribute(name: &str) -> Option<RefKind> {
 fn reference_macro(name: &str) -> Option<RefKind> {
     match name {
         "verify_req" => Some(RefKind::Verify),
-        "requirement_covered" => Some(RefKind::Impl),
+        "requirement_covered" | "reqcov" => Some(RefKind::Impl),
+        _ if name.len() > 4 && name.ends_with("_req") => Some(mantra_kind(name)),
         _ => None,
     }
+}
+
+/// Whether an identifier may name a reference attribute or macro; the lexer records where these
+/// stand (PRODUCT.md sections 4 and 13).
+pub(crate) fn is_reference_name(word: &[u8]) -> bool {
+    super::lexer::REFERENCE_IDENTS
+        .iter()
+        .any(|c| c.as_bytes() == word)
+        || word == b"reqcov"
+        || (word.len() > 4 && (word.starts_with(b"req_") || word.ends_with(b"_req")))
 }
 
 fn skip_ws(m: &[u8], mut k: usize) -> usize {
@@ -67,10 +93,12 @@ fn string_around(lexed: &Lexed, at: usize) -> Option<(usize, usize)> {
     (at < end).then_some((start, end))
 }
 
-/// Every attribute and macro reference, in the order written.
-pub(crate) fn code_refs(lexed: &Lexed, text: &str) -> Vec<FoundRef> {
+/// Every attribute and macro reference, in the order written, and a `near-miss` warning for each
+/// reference attribute or macro call whose arguments name no readable id.
+pub(crate) fn code_refs(lexed: &Lexed, text: &str, file: &str) -> (Vec<FoundRef>, Vec<Diagnostic>) {
     let m = &lexed.masked;
     let mut out = Vec::new();
+    let mut misses: Vec<(u32, String)> = Vec::new();
     for &(pos, line) in &lexed.ref_idents {
         let mut end = pos;
         while end < m.len() && is_ident_byte(m[end]) {
@@ -98,8 +126,13 @@ pub(crate) fn code_refs(lexed: &Lexed, text: &str) -> Vec<FoundRef> {
             }
             let open = skip_ws(m, after + 1);
             if matches!(m.get(open), Some(b'(' | b'[' | b'{')) {
-                if let Some(id) = macro_id(lexed, text, open + 1) {
-                    push(id, kind, RefForm::Macro, line, pos, false);
+                match macro_ids(lexed, text, open + 1) {
+                    Some(ids) => {
+                        for id in ids {
+                            push(id, kind, RefForm::Macro, line, pos, false);
+                        }
+                    }
+                    None => misses.push((line, format!("{name}!"))),
                 }
             }
         } else if let Some(kind) = reference_attribute(name) {
@@ -107,12 +140,29 @@ pub(crate) fn code_refs(lexed: &Lexed, text: &str) -> Vec<FoundRef> {
                 continue;
             };
             let hash_line = line - m[hash..pos].iter().filter(|&&b| b == b'\n').count() as u32;
-            for id in attribute_ids(lexed, text, after) {
+            let ids = attribute_ids(lexed, text, after);
+            if ids.is_empty() {
+                misses.push((hash_line, format!("#[{name}]")));
+            }
+            for id in ids {
                 push(id, kind, RefForm::Attribute, hash_line, hash, inner);
             }
         }
     }
-    out
+    let diagnostics = misses
+        .into_iter()
+        .map(|(line, form)| {
+            Diagnostic::at(
+                Code::NearMiss,
+                format!(
+                    "`{form}` is a reference form, but its arguments name no requirement id reqtrail can read: write the id as a string literal or a plain id, e.g. `(\"auth.login\")`"
+                ),
+                file,
+                line,
+            )
+        })
+        .collect();
+    (out, diagnostics)
 }
 
 /// The `#` of the attribute whose path ends with the identifier at `pos`, and whether it is an
@@ -176,6 +226,10 @@ fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
                 }
                 k += 1;
             }
+            if ids.is_empty() {
+                // mantra writes the ids unquoted: `#[req(fn_trace)]`, `#[req(a, b)]`.
+                ids = unquoted_ids(text.get(at + 1..k).unwrap_or("")).unwrap_or_default();
+            }
         }
         Some(b'=') => {
             let k = skip_ws(m, at + 1);
@@ -188,19 +242,39 @@ fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
     ids
 }
 
-/// The id a reference macro names: its first argument, a string literal or tokens joined
-/// without spaces up to the first comma (`auth . login` is `auth.login`).
-fn macro_id(lexed: &Lexed, text: &str, from: usize) -> Option<IdRev> {
+/// Comma-separated unquoted ids; `None` unless every part is one.
+pub(crate) fn unquoted_ids(args: &str) -> Option<Vec<IdRev>> {
+    let ids = args
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| parse_id(part.trim_matches('"')))
+        .collect::<Option<Vec<_>>>()?;
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// One argument of a reference macro starting at `from`: a string literal or tokens joined
+/// without spaces (`auth . login` is `auth.login`), and where it ends. An unquoted id ends at a
+/// comma, the closing bracket, `=>` or a `: "title"` (reqtrace's `requirement_covered!(ID: "t")`).
+fn macro_arg(lexed: &Lexed, text: &str, from: usize) -> Option<(IdRev, usize)> {
     let m = &lexed.masked;
     let k = skip_ws(m, from);
     if let Some(lit) = string_at(lexed, text, k) {
-        return parse_id(literal_value(lit).trim());
+        return Some((parse_id(literal_value(lit).trim())?, k + lit.len()));
     }
     let mut id = String::new();
     let mut spaced = false;
-    for &b in m.get(k..)?.iter().take(MAX_UNQUOTED_ID) {
+    let end = (k + MAX_UNQUOTED_ID).min(m.len());
+    let mut p = k;
+    while p < end {
+        let b = m[p];
+        let titled = b == b':'
+            && m.get(p + 1)
+                .is_some_and(|&n| n.is_ascii_whitespace() || n == b'"');
+        let arrow = b == b'=' && m.get(p + 1) == Some(&b'>');
         match b {
-            b',' | b')' | b']' | b'}' => return parse_id(&id),
+            b',' | b')' | b']' | b'}' => return Some((parse_id(&id)?, p)),
+            _ if titled || arrow => return Some((parse_id(&id)?, p)),
             b'(' | b'[' | b'{' | b'"' | b'\'' => return None,
             _ if b.is_ascii_whitespace() => spaced = true,
             _ if b.is_ascii() => {
@@ -213,8 +287,35 @@ fn macro_id(lexed: &Lexed, text: &str, from: usize) -> Option<IdRev> {
             }
             _ => return None,
         }
+        p += 1;
     }
     None
+}
+
+/// The ids a reference macro names: its first argument, or with mantra's
+/// `verify_req!("ID-1", "ID-2" => expr)` every argument before the `=>`. `None` when not even
+/// the first argument is an id (a near miss worth a warning).
+fn macro_ids(lexed: &Lexed, text: &str, from: usize) -> Option<Vec<IdRev>> {
+    let m = &lexed.masked;
+    let (first, mut end) = macro_arg(lexed, text, from)?;
+    let mut ids = vec![first];
+    loop {
+        let p = skip_ws(m, end);
+        match m.get(p) {
+            Some(b',') => match macro_arg(lexed, text, p + 1) {
+                Some((id, next)) => {
+                    ids.push(id);
+                    end = next;
+                }
+                None => break,
+            },
+            Some(b'=') if m.get(p + 1) == Some(&b'>') => return Some(ids),
+            _ => break,
+        }
+    }
+    // Without `=>` the later arguments are messages or expressions, not ids.
+    ids.truncate(1);
+    Some(ids)
 }
 
 #[cfg(test)]
@@ -223,7 +324,8 @@ mod tests {
     use crate::source::lexer::lex;
 
     fn refs(text: &str) -> Vec<(String, RefKind, RefForm, u32, bool)> {
-        code_refs(&lex(text, &[]), text)
+        code_refs(&lex(text, &[]), text, "src/x.rs")
+            .0
             .into_iter()
             .map(|r| (r.id, r.kind, r.form, r.line, r.inner_doc))
             .collect()
@@ -255,7 +357,7 @@ fn f() { let req = verifies("not.an.attribute"); x[implements("nor.this")]; }
             ]
         );
         let lexed = lex(text, &[]);
-        assert_eq!(code_refs(&lexed, text)[2].revision, Some(2));
+        assert_eq!(code_refs(&lexed, text, "src/x.rs").0[2].revision, Some(2));
     }
 
     // r[verify src.ref.attribute]
@@ -288,13 +390,17 @@ macro_rules! verify_req { ($id:expr) => { verify_req!($id) }; }
     #[test]
     fn attribute_arguments_with_odd_quotes_end() {
         // An empty literal right before an unterminated one once sent the scan backwards.
-        for text in [
-            r#"#[verifies(""")]"#,
-            r#"#[verifies("a.b" """)]"#,
-            r##"#[verifies(r#""#"")]"##,
-        ] {
-            let _ = refs(text);
-        }
+        let ids = |text: &str| -> Vec<String> { refs(text).into_iter().map(|r| r.0).collect() };
+        // No id can come out of empty or unterminated literals.
+        assert_eq!(ids(r#"#[verifies(""")]"#), Vec::<String>::new());
+        assert_eq!(ids(r##"#[verifies(r#""#"")]"##), Vec::<String>::new());
+        // The whole literal before the broken one still counts.
+        assert_eq!(ids(r#"#[verifies("a.b" """)]"#), vec!["a.b".to_string()]);
+        // And a well-formed attribute after the broken one is not swallowed into it.
+        assert_eq!(
+            ids("#[verifies(\"\")]\n#[verifies(\"c.d\")]\n"),
+            vec!["c.d".to_string()]
+        );
         assert_eq!(refs(r#"#[verifies("", "a.b")]"#)[0].0, "a.b");
     }
 }

@@ -209,6 +209,7 @@ pub(crate) fn outline(
                         name: name.clone(),
                         binary: unit.binary.clone(),
                         line: name_tok.line,
+                        span: crate::model::LineSpan::default(),
                         ignored: pending.ignored,
                         should_panic: pending.should_panic,
                         cfg: None,

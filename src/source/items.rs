@@ -401,6 +401,7 @@ impl Walker<'_> {
             name: self.joined(&name.to_string()),
             binary: self.binary.to_string(),
             line: line(name.span()),
+            span: crate::model::LineSpan::default(),
             ignored: facts.ignored,
             should_panic: facts.should_panic,
             cfg,

@@ -470,7 +470,9 @@ impl<'a> State<'a> {
         }
         // Most identifiers start with another letter: one comparison rules them out.
         let builtin = matches!(word[0], b'i' | b'p' | b'q' | b'r' | b't' | b'v' | b'w');
-        if builtin && REFERENCE_IDENTS.iter().any(|c| c.as_bytes() == word) {
+        // mantra's `*_req!` macros and `req_*` attributes may start with any letter.
+        let mantra = word.len() > 4 && (word.ends_with(b"_req") || word.starts_with(b"req_"));
+        if (builtin || mantra) && super::code::is_reference_name(word) {
             self.lexed.ref_idents.push((i, self.line));
         } else if !self.lexed.candidate
             && ((builtin && TEST_IDENTS.iter().any(|c| c.as_bytes() == word))

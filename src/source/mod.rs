@@ -16,7 +16,9 @@ mod refs;
 mod skeleton;
 
 use crate::config::SourceOptions;
-use crate::model::{Code, CrateUnit, Diagnostic, RefForm, RefKind, Reference, SourceFile, TestFn};
+use crate::model::{
+    Code, CrateUnit, Diagnostic, LineSpan, RefForm, RefKind, Reference, SourceFile, TestFn,
+};
 use items::{Outline, ParseFailure, ScopeKind};
 use lexer::Lexed;
 use refs::FoundRef;
@@ -41,7 +43,9 @@ pub fn scan_source(
 ) -> SourceFile {
     let lexed = lexer::lex(text, &options.test_attributes);
     let (mut found, mut diagnostics) = refs::comment_refs(&lexed.comments, &options.prefixes, file);
-    found.extend(code::code_refs(&lexed, text));
+    let (in_code, misses) = code::code_refs(&lexed, text, file);
+    found.extend(in_code);
+    diagnostics.extend(misses);
     if !lexed.candidate && found.is_empty() {
         return SourceFile {
             file: file.to_string(),
@@ -73,6 +77,7 @@ pub fn scan_source(
             name: file.to_string(),
             binary: unit.binary.clone(),
             line: 1,
+            span: LineSpan::new(1, lexed.line_count()),
             ignored: false,
             should_panic: false,
             cfg: None,
@@ -80,6 +85,7 @@ pub fn scan_source(
         });
     }
 
+    set_test_spans(&mut tests, &outline, &lexed);
     let lines = LineFacts::new(&lexed);
     let fallback_spans = if parsed {
         Vec::new()
@@ -126,6 +132,31 @@ pub fn scan_source(
         references,
         diagnostics,
     }
+}
+
+/// A file's text with comments and literals blanked (offsets kept) and the byte ranges of its
+/// string literals: what `targets` needs to read `mod x;` declarations and `#[path]` values.
+pub(crate) struct MaskedText {
+    pub masked: Vec<u8>,
+    pub strings: Vec<(usize, usize)>,
+}
+
+pub(crate) fn lex_for_modules(text: &str) -> MaskedText {
+    let lexed = lexer::lex(text, &[]);
+    MaskedText {
+        masked: lexed.masked,
+        strings: lexed.strings,
+    }
+}
+
+/// The ids of the references written in a piece of Rust text (comments, attributes, macro
+/// calls), read with the same lexer and rules as [`scan_source`] but without the item outline:
+/// for text that is not a whole file, such as the lines a diff removed.
+pub fn reference_ids(text: &str, options: &SourceOptions) -> Vec<String> {
+    let lexed = lexer::lex(text, &options.test_attributes);
+    let (mut found, _) = refs::comment_refs(&lexed.comments, &options.prefixes, "");
+    found.extend(code::code_refs(&lexed, text, "").0);
+    found.into_iter().map(|r| r.id).collect()
 }
 
 /// Runs syn, on a large stack when the nesting calls for it, not at all when it is absurd.
@@ -177,6 +208,38 @@ fn parse(
             }),
         }
     })
+}
+
+/// Records the lines each test owns: its function's scope (attributes and doc comments
+/// included) widened over the plain comments right above it, where references are written. A
+/// test without a scope (one the outline could not place) runs to the line before the next
+/// test, or to the end of the file.
+fn set_test_spans(tests: &mut [TestFn], outline: &Outline, lexed: &Lexed) {
+    let last_line = lexed.line_count().max(1);
+    let mut scoped: Vec<Option<(u32, u32)>> = vec![None; tests.len()];
+    for scope in &outline.scopes {
+        if let (ScopeKind::Fn, Some(t)) = (scope.kind, scope.test) {
+            if let Some(slot) = scoped.get_mut(t) {
+                *slot = Some((scope.start, scope.end));
+            }
+        }
+    }
+    let mut starts: Vec<u32> = tests.iter().map(|t| t.line).collect();
+    starts.sort_unstable();
+    for (test, scope) in tests.iter_mut().zip(scoped) {
+        if test.span != LineSpan::default() {
+            continue;
+        }
+        let (mut first, last) = scope.unwrap_or_else(|| {
+            let next = starts.partition_point(|&l| l <= test.line);
+            let last = starts.get(next).map_or(last_line, |&l| l.saturating_sub(1));
+            (test.line, last)
+        });
+        while first > 1 && lexed.is_comment_only_line(first - 1) {
+            first -= 1;
+        }
+        test.span = LineSpan::new(first, last.min(last_line).max(test.line));
+    }
 }
 
 /// Per-line facts for attachment, indexed by line number.

@@ -53,6 +53,9 @@ pub fn parse_attr_line(line: &str) -> Option<AttrLine<'_>> {
         }
     }
     let key = &rest[..pos];
+    if reads_as_prose(key) {
+        return None;
+    }
     let after_key = &rest[pos..];
     let after_colon = match bold {
         Some(b) => {
@@ -78,6 +81,60 @@ pub fn parse_attr_line(line: &str) -> Option<AttrLine<'_>> {
     })
 }
 
+/// Words that open a sentence or end a clause: `A flaky check: fails on ...` and `Validation
+/// checks that:` are prose introducing what follows, not a key (PRODUCT.md section 13).
+const SENTENCE_OPENERS: [&str; 10] = [
+    "a", "an", "the", "this", "these", "those", "each", "every", "it", "we",
+];
+const CLAUSE_ENDERS: [&str; 20] = [
+    "that",
+    "which",
+    "is",
+    "are",
+    "was",
+    "be",
+    "to",
+    "of",
+    "for",
+    "when",
+    "if",
+    "as",
+    "and",
+    "or",
+    "with",
+    "by",
+    "in",
+    "on",
+    "following",
+    "where",
+];
+
+/// A key of several words that starts like a sentence or ends like a clause.
+fn reads_as_prose(key: &str) -> bool {
+    let mut words = key.split(' ');
+    let first = words.next().unwrap_or("");
+    let Some(last) = words.next_back().or_else(|| words.next()) else {
+        return false;
+    };
+    SENTENCE_OPENERS.contains(&first.to_ascii_lowercase().as_str())
+        || CLAUSE_ENDERS.contains(&last.to_ascii_lowercase().as_str())
+}
+
+/// The keys reqtrail gives a meaning to (lowercase); any other key is kept as a field.
+pub const KNOWN_KEYS: [&str; 11] = [
+    "status",
+    "priority",
+    "tags",
+    "covers",
+    "parents",
+    "refines",
+    "needs",
+    "verification",
+    "waived",
+    "rationale",
+    "depends",
+];
+
 /// `- value`, `* value`, `+ value`: the text after the bullet.
 pub fn strip_bullet(s: &str) -> Option<&str> {
     let rest = s.strip_prefix(['-', '*', '+'])?;
@@ -102,6 +159,21 @@ fn split_items(value: &str) -> impl Iterator<Item = String> + '_ {
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .map(clean_item)
         .filter(|s| !s.is_empty())
+}
+
+/// The ids part of a parent list: mantra brackets the list (``[`a`, `b`]``), reqtrace follows
+/// each bulleted id with its title (`REQ_ID: Title`).
+fn parent_list(value: &str) -> &str {
+    let v = value.trim();
+    if let Some(inner) = v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        if !inner.contains(['[', ']']) {
+            return inner;
+        }
+    }
+    match v.split_once(": ") {
+        Some((id, _title)) if !id.contains([',', ' ', '\t']) => id,
+        _ => v,
+    }
 }
 
 /// `` `id` ``, `**id**`, `[id](#anchor)`, `[id]`, `id.` -> `id`.
@@ -184,7 +256,7 @@ pub fn apply(req: &mut Requirement, attr: &Attr) {
         }
         "covers" | "parents" | "refines" => {
             for (value, line) in values {
-                for item in split_items(value) {
+                for item in split_items(parent_list(value)) {
                     let id = strip_revision(&item).to_string();
                     req.parents.push((id, line + 1));
                 }

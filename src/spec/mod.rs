@@ -9,6 +9,7 @@
 //! heading. Every line is read a bounded number of times, so the work is linear in the input.
 
 mod attrs;
+mod nearmiss;
 mod scan;
 mod syntax;
 #[cfg(test)]
@@ -16,7 +17,7 @@ mod tests;
 
 use crate::config::SpecOptions;
 use crate::model::{Code, DefinitionStyle, Diagnostic, Lifecycle, Requirement, SpecFile};
-use attrs::{apply, bullet_value, parse_attr_line, Attr};
+use attrs::{apply, bullet_value, parse_attr_line, Attr, KNOWN_KEYS};
 use scan::{strip_quotes, strip_quotes_upto, Heading, Inline, Lines, NO_LINE};
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,6 +27,10 @@ const NOT_PROSE: u8 = scan::EXCLUDED | scan::OFF | scan::HEADING;
 /// OpenFastTrace writes these after the description; in OFT documents they are attributes
 /// wherever they start a block, not only right under the id.
 const OFT_LATE_KEYS: [&str; 5] = ["covers", "needs", "depends", "tags", "status"];
+
+/// reqtrace writes its attribute paragraphs after the description of a `## ID: Title`
+/// requirement; in heading-style documents these keys are attributes wherever they start a block.
+const HEADING_LATE_KEYS: [&str; 6] = ["covers", "parents", "refines", "depends", "tags", "needs"];
 
 /// A definition found in the document, before its attributes and text are read.
 #[derive(Debug)]
@@ -78,6 +83,17 @@ pub fn parse_spec(file: &str, text: &str, options: &SpecOptions) -> SpecFile {
         ..SpecFile::default()
     };
     build(&mut spec, &lines, style, &defs);
+    if style != DefinitionStyle::Marker {
+        let defined: Vec<usize> = defs.iter().map(|d| d.line).collect();
+        let heading_defs = style == DefinitionStyle::Heading && !defs.is_empty();
+        spec.diagnostics.extend(nearmiss::headings(
+            &lines,
+            options,
+            &defined,
+            heading_defs,
+            file,
+        ));
+    }
     spec
 }
 
@@ -330,6 +346,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         .iter()
         .map(|h| h.start_line as usize)
         .collect();
+    let last_line = scan::to_u32(lines.len()).max(1);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut prefixes: Vec<String> = Vec::new();
     for (k, def) in defs.iter().enumerate() {
@@ -345,6 +362,10 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         let end = end.max(body_from);
 
         let line = scan::to_u32(def.line).saturating_add(1);
+        let span = crate::model::LineSpan::new(
+            line,
+            owned_until(lines, defs, k, end, style).min(last_line),
+        );
         if let Some(&first) = seen.get(def.id.as_str()) {
             let message = format!(
                 "requirement `{}` is defined twice: first at {}:{}, again at {}:{}",
@@ -366,6 +387,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             title: String::new(),
             text: String::new(),
             location: crate::model::Location::new(spec.file.as_str(), line),
+            span,
             style,
             lifecycle: Lifecycle::Active,
             parents: Vec::new(),
@@ -376,7 +398,20 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             waived: None,
             fields: BTreeMap::new(),
         };
-        let (attrs, mut i) = attribute_block(lines, body_from, end, def.depth, None);
+        let (mut attrs, mut i) = attribute_block(lines, body_from, end, def.depth, None);
+        // A line such as `Checks:` with a list reads like a field but may be the requirement's
+        // whole text; rather than empty the text silently, unknown keys then stay text.
+        let nothing_left = def.first_text.is_empty()
+            && (i..end).all(|j| quoted(lines, j, def.depth).trim().is_empty());
+        let unknown = |a: &Attr| !KNOWN_KEYS.contains(&a.key.to_ascii_lowercase().as_str());
+        if nothing_left && attrs.iter().any(unknown) {
+            (attrs, i) = attribute_block(lines, body_from, end, def.depth, Some(&KNOWN_KEYS));
+        }
+        let late_keys: Option<&[&str]> = match style {
+            DefinitionStyle::Oft => Some(&OFT_LATE_KEYS),
+            DefinitionStyle::Heading => Some(&HEADING_LATE_KEYS),
+            DefinitionStyle::Marker => None,
+        };
         for attr in &attrs {
             apply(&mut req, attr);
         }
@@ -388,8 +423,10 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             let blank = line.trim().is_empty();
             // Only a non-blank line can start a late block; trying on blank lines would rescan
             // every following blank line each time.
-            if style == DefinitionStyle::Oft && prev_blank && !blank && !lines.has(i, NOT_PROSE) {
-                let (late, stop) = attribute_block(lines, i, end, def.depth, Some(&OFT_LATE_KEYS));
+            if let Some(keys) =
+                late_keys.filter(|_| prev_blank && !blank && !lines.has(i, NOT_PROSE))
+            {
+                let (late, stop) = attribute_block(lines, i, end, def.depth, Some(keys));
                 if stop > i {
                     for attr in &late {
                         apply(&mut req, attr);
@@ -420,4 +457,38 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
     prefixes.sort();
     prefixes.dedup();
     spec.marker_prefixes = prefixes;
+}
+
+/// The last line (1-based) definition `k` owns: the end of its text (`text_end`, 0-based
+/// exclusive), or for a heading requirement the line before the next heading of its level or
+/// higher or the next definition, so edits in its sub-sections count as edits to it.
+fn owned_until(
+    lines: &Lines<'_>,
+    defs: &[Def<'_>],
+    k: usize,
+    text_end: usize,
+    style: DefinitionStyle,
+) -> u32 {
+    let def = &defs[k];
+    // Headings are in line order; look only between this definition and the next, so the
+    // whole file costs one pass over its headings.
+    let at = lines
+        .headings
+        .partition_point(|h| (h.start_line as usize) < def.line);
+    let own = lines
+        .headings
+        .get(at)
+        .filter(|h| h.start_line as usize == def.line)
+        .map(|h| h.level);
+    let (DefinitionStyle::Heading, Some(level)) = (style, own) else {
+        return scan::to_u32(text_end);
+    };
+    let next_def = defs.get(k + 1).map_or(lines.len(), |d| d.line);
+    let next_section = lines.headings[at..]
+        .iter()
+        .skip_while(|h| h.start_line as usize <= def.last_line)
+        .take_while(|h| (h.start_line as usize) < next_def)
+        .find(|h| h.level <= level)
+        .map_or(lines.len(), |h| h.start_line as usize);
+    scan::to_u32(next_def.min(next_section).max(text_end))
 }

@@ -47,6 +47,8 @@ pub struct Heading {
     /// Byte offset where the heading starts (the first `#` of an ATX heading).
     pub start: usize,
     pub atx: bool,
+    /// 1 for `#` (or a `===` underline) to 6.
+    pub level: u8,
 }
 
 /// The document as lines, annotated from the Markdown events.
@@ -201,7 +203,7 @@ impl<'a> Lines<'a> {
                         info.flags |= PARA_START;
                     }
                 }
-                Event::Start(Tag::Heading { .. }) => {
+                Event::Start(Tag::Heading { level, .. }) => {
                     let start_line = self.note_start(range.start, quotes.last());
                     let end_line = self.last_line_of(&range);
                     self.mark(&range, HEADING);
@@ -213,6 +215,7 @@ impl<'a> Lines<'a> {
                         end_line: to_u32(end_line),
                         start: range.start,
                         atx,
+                        level: level as u8,
                     });
                 }
                 Event::Text(_) => self.note_inline(range.start, Inline::Text, quotes.last()),

@@ -618,10 +618,9 @@ fn hostile_input_never_panics() {
         "`req~a~1`\n{}Needs: impl\n\nText.\n",
         "\n".repeat(1_000_000)
     );
-    let started = std::time::Instant::now();
+    // Quadratic work here would not finish; the CI profile's time limit catches that.
     let spec = parse(&blanks);
     assert_eq!(req(&spec, "req~a").needs, vec!["impl"]);
-    assert!(started.elapsed().as_secs() < 5);
     let blanks = format!("r[a]\nCovers:\n{}x\n", "\n".repeat(1_000_000));
     assert_eq!(req(&parse(&blanks), "a").text, "x");
 
@@ -693,22 +692,28 @@ fn synthetic_spec(file: usize, count: usize) -> String {
 
 // r[verify spec.robust]
 #[test]
-fn a_hundred_files_of_a_hundred_requirements_parse_quickly() {
+fn a_hundred_files_of_a_hundred_requirements_parse_completely() {
+    // Their speed is measured by benches/parsers.rs and scripts/bench, not asserted here.
     let files: Vec<String> = (0..100).map(|f| synthetic_spec(f, 100)).collect();
     let options = SpecOptions::default();
-    let started = std::time::Instant::now();
-    let mut total = 0;
+    let mut ids = std::collections::BTreeSet::new();
     for (f, text) in files.iter().enumerate() {
         let spec = parse_spec(&format!("docs/area{f}.md"), text, &options);
         assert!(spec.diagnostics.is_empty());
-        total += spec.requirements.len();
+        assert_eq!(spec.requirements.len(), 100, "docs/area{f}.md");
+        // Each one where the text puts it, and owning lines up to the next one.
+        for pair in spec.requirements.windows(2) {
+            assert!(pair[0].location.line < pair[1].location.line);
+            assert!(pair[0].span.last < pair[1].location.line);
+            assert!(pair[0].span.first == pair[0].location.line);
+        }
+        for r in &spec.requirements {
+            let line = text.lines().nth(r.location.line as usize - 1).unwrap_or("");
+            assert!(line.contains(&r.id), "{}: {line}", r.id);
+            ids.insert(r.id.clone());
+        }
     }
-    let elapsed = started.elapsed();
-    assert_eq!(total, 10_000);
-    // The bar is well under 100 ms in release builds; debug builds on a shared machine are
-    // slower by an order of magnitude, so this only catches accidental quadratic work.
-    assert!(elapsed.as_secs_f64() < 5.0, "took {elapsed:?}");
-    eprintln!("100 x 100 requirements: {elapsed:?}");
+    assert_eq!(ids.len(), 10_000, "every id once");
 }
 
 // r[verify spec.marker]

@@ -255,11 +255,13 @@ pub fn sample_report() -> Report {
         binary: "gateway".into(),
         file: "src/util.rs".into(),
         line: 9,
+        span: Default::default(),
         ignored: false,
         should_panic: false,
         cfg: None,
         result: TestStatus::Passed,
         message: None,
+        flaky: false,
         requirements: vec![],
     });
     for t in &mut report.tests {
@@ -326,11 +328,13 @@ pub fn build_report(
                         binary: binary.into(),
                         file: file.into(),
                         line,
+                        span: Default::default(),
                         ignored: false,
                         should_panic: false,
                         cfg: None,
                         result,
                         message: None,
+                        flaky: false,
                         requirements: vec![],
                     });
                 entry.requirements.push(r.id.to_string());
@@ -352,6 +356,7 @@ pub fn build_report(
             text: r.text.into(),
             file: r.file.into(),
             line: r.line,
+            span: Default::default(),
             revision: if r.stale { 2 } else { 1 },
             lifecycle: r.lifecycle,
             status: r.status,
@@ -539,12 +544,14 @@ pub fn generated_report(n: usize) -> Report {
                         binary: "synthetic".into(),
                         file: file.clone(),
                         line,
+                        span: Default::default(),
                         ignored: false,
                         should_panic: false,
                         cfg: None,
                         result: results[k as usize],
                         message: (results[k as usize] == TestStatus::Failed)
                             .then(|| format!("assertion failed: limit_ok({i})")),
+                        flaky: false,
                         requirements: vec![id.clone()],
                     });
                     Verification {
@@ -575,6 +582,7 @@ pub fn generated_report(n: usize) -> Report {
             text,
             file: doc,
             line: 3 + (i / 20) as u32 * 4,
+            span: Default::default(),
             revision: 1,
             lifecycle,
             status,

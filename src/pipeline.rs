@@ -1,0 +1,170 @@
+//! The front end of a run, once: discover the files, parse every spec and source in parallel,
+//! read the results, link and evaluate (PRODUCT.md section 2). `check`, `show` and
+//! `--changed-since` all use what this returns, so they can never parse the same file two ways.
+
+use crate::config::SourceOptions;
+use crate::discover;
+use crate::evaluate::{self, RunInfo};
+use crate::model::{SourceFile, SpecFile, TestResult};
+use crate::plan::InputPlan;
+use crate::report::Report;
+use crate::{evidence, graph, source, spec};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// What one analysis gave.
+pub struct Analysis {
+    pub report: Report,
+    /// The options the Rust sources were read with: the config's plus the marker prefixes the
+    /// specs use. Anything judged later (lines a diff removed) is read with these.
+    pub source_options: SourceOptions,
+    /// Selected files and directories the OS would not let us read: the report is complete for
+    /// everything else, but the run must end with exit code 2.
+    pub unreadable: Vec<String>,
+}
+
+/// Runs every analysis stage on the plan's input and returns the report.
+pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
+    let root = plan.root.as_path();
+    let inputs = discover::discover(root, &plan.selection)?;
+    let results = read_results(root, &plan.results)?;
+    let max_bytes = plan.max_file_bytes;
+
+    let mut read_diagnostics = inputs.diagnostics.clone();
+    // Everything the walk could not enter is unreadable input.
+    let mut unreadable: Vec<String> = inputs
+        .diagnostics
+        .iter()
+        .map(|d| {
+            d.location
+                .as_ref()
+                .map_or_else(|| plan.root_display.clone(), |l| l.file.clone())
+        })
+        .collect();
+    let specs: Vec<(SpecFile, discover::FileText)> = inputs
+        .specs
+        .par_iter()
+        .map(|file| {
+            let mut read = discover::read_text(file, max_bytes);
+            let spec = spec::parse_spec(&file.rel, &read.text, &plan.spec_options);
+            read.text = String::new();
+            (spec, read)
+        })
+        .collect();
+    let mut source_options = plan.source_options.clone();
+    for (spec, _) in &specs {
+        source_options
+            .prefixes
+            .extend(spec.marker_prefixes.iter().cloned());
+    }
+    source_options.prefixes.sort();
+    source_options.prefixes.dedup();
+    let sources: Vec<(SourceFile, discover::FileText)> = inputs
+        .sources
+        .par_iter()
+        .map(|(file, unit)| {
+            let mut read = discover::read_text(file, max_bytes);
+            let source = source::scan_source(&file.rel, &read.text, unit, &source_options);
+            read.text = String::new();
+            (source, read)
+        })
+        .collect();
+    let mut take_read = |file: &str, read: discover::FileText| {
+        if read.unreadable {
+            unreadable.push(file.to_string());
+        }
+        read_diagnostics.extend(read.diagnostic);
+    };
+    let specs: Vec<SpecFile> = specs
+        .into_iter()
+        .map(|(spec, read)| {
+            take_read(&spec.file, read);
+            spec
+        })
+        .collect();
+    let sources: Vec<SourceFile> = sources
+        .into_iter()
+        .map(|(source, read)| {
+            take_read(&source.file, read);
+            source
+        })
+        .collect();
+
+    let mut model = graph::build(specs, sources, results, &plan.config);
+    model.diagnostics.extend(read_diagnostics);
+    let run = RunInfo {
+        project: plan
+            .config
+            .project
+            .clone()
+            .unwrap_or_else(|| discover::project_name(root)),
+        root: plan.root_display.clone(),
+        commit: git_commit(root),
+        generated_at: generated_at()?,
+        deny_warnings,
+    };
+    unreadable.sort();
+    unreadable.dedup();
+    Ok(Analysis {
+        report: evaluate::evaluate(model, &run),
+        source_options,
+        unreadable,
+    })
+}
+
+fn read_results(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut all = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read results file {}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        // Inside the root, shown relative to it like every other path; elsewhere as given.
+        let display = path
+            .canonicalize()
+            .ok()
+            .zip(root.canonicalize().ok())
+            .and_then(|(file, root)| discover::relative(&root, &file))
+            .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+        let results = evidence::parse_results(&display, &text)
+            .map_err(|e| anyhow::anyhow!("bad results file: {e}"))?;
+        all.extend(results);
+    }
+    Ok(Some(all))
+}
+
+/// The commit checked out at `root`, if it is in a git repository and git is installed.
+pub fn git_commit(root: &Path) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    (!commit.is_empty()).then_some(commit)
+}
+
+/// RFC 3339 time of the run, taken from `SOURCE_DATE_EPOCH` when set (reproducible builds).
+fn generated_at() -> Result<String> {
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => {
+            let seconds: i64 = value
+                .trim()
+                .parse()
+                .with_context(|| format!("SOURCE_DATE_EPOCH={value} is not a number of seconds"))?;
+            time::OffsetDateTime::from_unix_timestamp(seconds)
+                .with_context(|| format!("SOURCE_DATE_EPOCH={value} is out of range"))?
+        }
+        Err(_) => time::OffsetDateTime::now_utc(),
+    };
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    Ok(now.format(&time::format_description::well_known::Rfc3339)?)
+}

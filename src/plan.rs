@@ -1,0 +1,372 @@
+//! The resolve step: command-line arguments and the config file become one validated [`Plan`]
+//! before anything is analysed (PRODUCT.md section 7).
+//!
+//! Every usage problem is found here and is exit code 2 with a message that says what to do:
+//! a root that is not a directory, a bad config, `--fail-under` out of range, two outputs on
+//! standard output, one path given to two outputs, a `--source-link` that is not an http(s) or
+//! relative URL. Later stages take the plan's parts and never look at flags again, so every
+//! output is validated the same way and the options each parser gets are built in one place.
+
+use crate::cli::{CheckArgs, ColorChoice, Deny, Format, InputArgs};
+use crate::config::{Config, SourceOptions, SpecOptions};
+use crate::discover::{self, Selection};
+use anyhow::{bail, Result};
+use std::path::{Component, Path, PathBuf};
+
+/// What to analyse and how: shared by `check` and `show`.
+#[derive(Debug, Clone)]
+pub struct InputPlan {
+    pub root: PathBuf,
+    /// The root as reports show it (forward slashes, no trailing slash).
+    pub root_display: String,
+    pub config: Config,
+    pub selection: Selection,
+    pub spec_options: SpecOptions,
+    /// The config's source options; the specs' marker prefixes are added once they are parsed
+    /// (see `pipeline::analyze`), and that one set serves the whole run, `--changed-since` too.
+    pub source_options: SourceOptions,
+    pub max_file_bytes: u64,
+    pub results: Vec<PathBuf>,
+    pub color: ColorChoice,
+}
+
+/// Where one output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// `-`.
+    Stdout,
+    File(PathBuf),
+}
+
+/// The formats written with `--FORMAT PATH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    Json,
+    Html,
+    Csv,
+    Sarif,
+    Markdown,
+}
+
+impl OutputKind {
+    pub fn flag(self) -> &'static str {
+        match self {
+            OutputKind::Json => "--json",
+            OutputKind::Html => "--html",
+            OutputKind::Csv => "--csv",
+            OutputKind::Sarif => "--sarif",
+            OutputKind::Markdown => "--markdown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub kind: OutputKind,
+    pub to: Destination,
+}
+
+/// A checked `--source-link` template: an http(s) or relative URL with `{commit}`, `{path}` and
+/// `{line}` placeholders. Only the resolve step makes one, so no renderer sees an unchecked one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTemplate(String);
+
+impl LinkTemplate {
+    pub fn parse(template: &str) -> Result<LinkTemplate> {
+        crate::report::html::check_source_link(template)?;
+        Ok(LinkTemplate(template.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The gate's policy, as flags gave it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GatePlan {
+    pub fail_under: Option<f64>,
+    pub deny_warnings: bool,
+    pub baseline: Option<PathBuf>,
+    pub changed_since: Option<String>,
+}
+
+/// Everything `check` does, validated.
+#[derive(Debug, Clone)]
+pub struct CheckPlan {
+    pub input: InputPlan,
+    pub gate: GatePlan,
+    /// In the order of the flags' help: json, html, csv, sarif, markdown.
+    pub outputs: Vec<Output>,
+    pub format: Format,
+    pub quiet: bool,
+    /// `--source-link`, else one built from the GitHub Actions environment.
+    pub link: Option<LinkTemplate>,
+    /// Whether a `-` output takes standard output, so the terminal summary goes to stderr.
+    pub stdout_taken: bool,
+}
+
+impl CheckPlan {
+    pub fn output(&self, kind: OutputKind) -> Option<&Destination> {
+        self.outputs.iter().find(|o| o.kind == kind).map(|o| &o.to)
+    }
+}
+
+/// Resolves what `check` and `show` read.
+pub fn resolve_input(input: &InputArgs) -> Result<InputPlan> {
+    let root = input.root.clone();
+    if !root.is_dir() {
+        bail!(
+            "{} is not a directory: give the project's root directory",
+            root.display()
+        );
+    }
+    let config = load_config(&root, input.config.as_deref())?;
+    let results = input.results.clone();
+    Ok(InputPlan {
+        root_display: root_display(&root),
+        selection: Selection::new(&config, &input.spec, &input.src),
+        spec_options: config.spec_options(),
+        source_options: config.source_options(),
+        max_file_bytes: config
+            .max_file_bytes
+            .unwrap_or(crate::config::DEFAULT_MAX_FILE_BYTES),
+        results,
+        color: input.color,
+        root,
+        config,
+    })
+}
+
+/// Resolves `check`: the input, the gate, the outputs and the link template.
+pub fn resolve_check(args: &CheckArgs) -> Result<CheckPlan> {
+    if let Some(pct) = args.fail_under {
+        if !(0.0..=100.0).contains(&pct) {
+            bail!("--fail-under takes a percentage from 0 to 100, got {pct}");
+        }
+    }
+    let link = match &args.source_link {
+        Some(template) => Some(LinkTemplate::parse(template)?),
+        None => None,
+    };
+    let outputs = resolve_outputs(args)?;
+    let stdout_taken = outputs.iter().any(|o| o.to == Destination::Stdout);
+    let input = resolve_input(&args.input)?;
+    Ok(CheckPlan {
+        input,
+        gate: GatePlan {
+            fail_under: args.fail_under,
+            deny_warnings: args.deny.contains(&Deny::Warnings),
+            baseline: args.baseline.clone(),
+            changed_since: args.changed_since.clone(),
+        },
+        outputs,
+        format: args.format,
+        quiet: args.quiet,
+        link,
+        stdout_taken,
+    })
+}
+
+/// The outputs with their destinations: `-` is standard output for every format, and at most
+/// one thing may go there (`--format json` prints the JSON there too); no two outputs may name
+/// the same file, however it is spelled.
+fn resolve_outputs(args: &CheckArgs) -> Result<Vec<Output>> {
+    let given = [
+        (OutputKind::Json, &args.json),
+        (OutputKind::Html, &args.html),
+        (OutputKind::Csv, &args.csv),
+        (OutputKind::Sarif, &args.sarif),
+        (OutputKind::Markdown, &args.markdown),
+    ];
+    let mut outputs: Vec<Output> = given
+        .into_iter()
+        .filter_map(|(kind, path)| {
+            let path = path.as_ref()?;
+            let to = if path.as_os_str() == "-" {
+                Destination::Stdout
+            } else {
+                Destination::File(path.clone())
+            };
+            Some(Output { kind, to })
+        })
+        .collect();
+    // `--format json` is the JSON on standard output: the same as `--json -`.
+    if args.format == Format::Json {
+        match outputs.iter_mut().find(|o| o.kind == OutputKind::Json) {
+            Some(json) if json.to == Destination::Stdout => {}
+            _ => outputs.push(Output {
+                kind: OutputKind::Json,
+                to: Destination::Stdout,
+            }),
+        }
+    }
+
+    let on_stdout: Vec<String> = outputs
+        .iter()
+        .filter(|o| o.to == Destination::Stdout)
+        .map(|o| {
+            if o.kind == OutputKind::Json && args.json.as_deref() != Some(Path::new("-")) {
+                "--format json".to_string()
+            } else {
+                format!("{} -", o.kind.flag())
+            }
+        })
+        .collect();
+    if let [first @ .., last] = on_stdout.as_slice() {
+        if !first.is_empty() {
+            bail!(
+                "only one output can go to standard output, but {} and {last} {} ask for it: give the others a file path",
+                first.join(", "),
+                if first.len() == 1 { "both" } else { "all" }
+            );
+        }
+    }
+
+    let mut seen: Vec<(PathBuf, OutputKind, &PathBuf)> = Vec::new();
+    for output in &outputs {
+        let Destination::File(path) = &output.to else {
+            continue;
+        };
+        let key = identity(path);
+        if let Some((_, kind, first)) = seen.iter().find(|(k, _, _)| *k == key) {
+            bail!(
+                "{} {} and {} {} name the same file: give each output its own path",
+                kind.flag(),
+                first.display(),
+                output.kind.flag(),
+                path.display()
+            );
+        }
+        seen.push((key, output.kind, path));
+    }
+    Ok(outputs)
+}
+
+/// What a path names, for comparing two output paths: the file itself when it exists
+/// (symlinks followed), else its resolved directory plus its name, else the path made absolute
+/// with `.` and `..` folded.
+fn identity(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let absolute = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let folded = fold(&absolute);
+    match (folded.parent(), folded.file_name()) {
+        (Some(dir), Some(name)) => dir
+            .canonicalize()
+            .map(|d| d.join(name))
+            .unwrap_or_else(|_| folded.clone()),
+        _ => folded,
+    }
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system.
+fn fold(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let default = root.join("reqtrail.toml");
+            if !default.is_file() {
+                return Ok(Config::default());
+            }
+            default
+        }
+    };
+    let mut config = Config::load(&path)?;
+    // Diagnostics about the config (its waivers) point at it relative to the root, like every
+    // other path in a report, however the user named it.
+    if let Some(origin) = config.origin.as_mut() {
+        origin.file = shown_path(root, &path);
+    }
+    Ok(config)
+}
+
+/// A path as reports show it: relative to the root with forward slashes when it is inside the
+/// root, else relative with `..` steps when both resolve, else as given.
+pub fn shown_path(root: &Path, path: &Path) -> String {
+    let resolved = path.canonicalize().ok().zip(root.canonicalize().ok());
+    if let Some((file, root)) = &resolved {
+        if let Some(inside) = discover::relative(root, file) {
+            return inside;
+        }
+        if let Some(outside) = relative_with_parents(root, file) {
+            return outside;
+        }
+    }
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// `root` = `/a/b`, `file` = `/a/c/x.toml` -> `../c/x.toml`; `None` across drives.
+fn relative_with_parents(root: &Path, file: &Path) -> Option<String> {
+    let root: Vec<Component> = root.components().collect();
+    let file: Vec<Component> = file.components().collect();
+    let common = root.iter().zip(&file).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); root.len() - common];
+    parts.extend(
+        file[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(parts.join("/"))
+}
+
+fn root_display(root: &Path) -> String {
+    let shown = root.to_string_lossy().replace('\\', "/");
+    let trimmed = shown.trim_end_matches('/');
+    if trimmed.is_empty() {
+        ".".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// In GitHub Actions, links to the files at the commit the report was made from; `None`
+/// elsewhere or when the environment does not make a checkable URL.
+pub fn github_source_link() -> Option<LinkTemplate> {
+    let server = std::env::var("GITHUB_SERVER_URL")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    let repository = std::env::var("GITHUB_REPOSITORY")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    LinkTemplate::parse(&format!(
+        "{server}/{repository}/blob/{{commit}}/{{path}}#L{{line}}"
+    ))
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_dots_and_shows_outside_paths_with_parent_steps() {
+        assert_eq!(fold(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(
+            relative_with_parents(Path::new("/w/project"), Path::new("/w/conf/r.toml")).as_deref(),
+            Some("../conf/r.toml")
+        );
+        assert_eq!(root_display(Path::new("proj/")), "proj");
+        assert_eq!(root_display(Path::new("/")), ".");
+    }
+}

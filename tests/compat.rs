@@ -1,0 +1,360 @@
+//! Projects written for other tools (PRODUCT.md section 13): tracey, mantra, reqtrace and
+//! OpenFastTrace projects in `fixtures/compat/`, each in that tool's own conventions, read by
+//! `reqtrail` run as a process; and the near misses that must not vanish silently.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn reqtrail() -> Command {
+    let mut cmd = Command::cargo_bin("reqtrail").expect("binary built");
+    cmd.env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/fixtures/compat/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// Runs `check ROOT --json -` with `extra` and returns (exit code, report).
+fn check_json(root: &str, extra: &[&str]) -> (i32, Value) {
+    let output = reqtrail()
+        .args(["check", root, "--json", "-"])
+        .args(extra)
+        .output()
+        .expect("runs");
+    let code = output.status.code().expect("exit code");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (code, report)
+}
+
+fn requirement<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("requirement {id} missing in {report}"))
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_str().expect("string").to_string())
+        .collect()
+}
+
+fn diagnostics_with(report: &Value, code: &str) -> Vec<Value> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .cloned()
+        .collect()
+}
+
+/// (file, line) of every `implemented_by` link of a requirement.
+fn impl_places(report: &Value, id: &str) -> Vec<(String, u64)> {
+    requirement(report, id)["implemented_by"]
+        .as_array()
+        .expect("implemented_by")
+        .iter()
+        .map(|l| {
+            (
+                l["file"].as_str().expect("file").to_string(),
+                l["line"].as_u64().expect("line"),
+            )
+        })
+        .collect()
+}
+
+// r[verify compat.reqtrace]
+#[test]
+fn reqtrace_covers_after_the_description_and_titled_coverage_macros() {
+    let (_, report) = check_json(&fixture("reqtrace"), &["--spec", "doc/**/*.md"]);
+    // reqtrace's rules: `Covers:` paragraphs after the description, each bullet `ID: Title`.
+    let parents = |id: &str| strings(&requirement(&report, id)["parents"]);
+    assert_eq!(parents("DSG_STORE_MAP"), ["REQ_STORE"]);
+    assert_eq!(parents("DSG_STORE_DELETE"), ["REQ_STORE"]);
+    assert_eq!(parents("DSG_CLI"), ["REQ_CLI"]);
+    assert_eq!(parents("DSG_CLI_EXIT"), ["REQ_CLI", "REQ_EXIT"]);
+    let links: usize = report["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| r["parents"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(links, 5, "{report}");
+    // The attribute paragraphs are not part of the text; the description is.
+    let text = requirement(&report, "DSG_CLI")["text"]
+        .as_str()
+        .expect("text");
+    assert!(
+        text.starts_with("The first argument is the operation"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Covers") && !text.contains("Depends"),
+        "{text}"
+    );
+    assert_eq!(
+        requirement(&report, "DSG_CLI")["fields"]["Depends"],
+        "DSG_STORE_MAP"
+    );
+    // `requirement_covered!(ID: "title")` names ID.
+    assert_eq!(
+        impl_places(&report, "DSG_CLI"),
+        [("src/lib.rs".to_string(), 35)]
+    );
+    assert_eq!(impl_places(&report, "DSG_STORE_MAP").len(), 2, "{report}");
+    assert!(
+        diagnostics_with(&report, "unknown-parent").is_empty(),
+        "{report}"
+    );
+    assert!(
+        diagnostics_with(&report, "unknown-reference").is_empty(),
+        "{report}"
+    );
+    assert!(
+        diagnostics_with(&report, "near-miss").is_empty(),
+        "{report}"
+    );
+}
+
+fn mantra_config(dir: &Path) -> String {
+    let config = dir.join("mantra.toml");
+    std::fs::write(
+        &config,
+        "spec = [\"reqs/**/*.md\"]\nid-pattern = \"[a-z][a-z0-9_]*(?:\\\\.[a-z0-9_]+)*\"\n",
+    )
+    .expect("write config");
+    config.to_str().expect("utf8").to_string()
+}
+
+// r[verify compat.mantra]
+#[test]
+fn mantra_traces_in_doc_comments_attributes_and_macros() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = mantra_config(dir.path());
+    let (code, report) = check_json(&fixture("mantra"), &["--config", &config]);
+    // `verify_req!("a", "b" => ...)` verifies both, `assert_req!("a", cond)` the first only.
+    for id in [
+        "notes",
+        "notes.add",
+        "notes.list",
+        "notes.tags",
+        "notes.tags.case",
+        "storage",
+        "storage.file",
+    ] {
+        assert_eq!(
+            requirement(&report, id)["status"],
+            "verified",
+            "{id}: {report}"
+        );
+    }
+    assert_eq!(code, 0, "{report}");
+    // `/// [req(id)]`, `/// [req("a", "b")]`, `#[req(id)]`, `#[req_satisfied(id)]`, `reqcov!`.
+    assert_eq!(
+        impl_places(&report, "notes.add"),
+        [("src/lib.rs".to_string(), 20)]
+    );
+    assert_eq!(
+        impl_places(&report, "notes.list"),
+        [("src/lib.rs".to_string(), 33)]
+    );
+    assert_eq!(
+        impl_places(&report, "notes.tags"),
+        [
+            ("src/lib.rs".to_string(), 40),
+            ("src/lib.rs".to_string(), 42)
+        ]
+    );
+    assert_eq!(
+        impl_places(&report, "notes.tags.case"),
+        [("src/lib.rs".to_string(), 40)]
+    );
+    assert_eq!(
+        impl_places(&report, "storage.file"),
+        [("src/lib.rs".to_string(), 48)]
+    );
+    // Bracketed parent lists, in a bold key and in a list item.
+    assert_eq!(
+        strings(&requirement(&report, "notes.tags")["parents"]),
+        ["notes", "notes.list"]
+    );
+    assert_eq!(
+        strings(&requirement(&report, "storage.file")["parents"]),
+        ["storage"]
+    );
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+}
+
+// r[verify compat.mantra]
+#[test]
+fn a_dangling_parent_in_a_bracketed_list_is_the_only_unknown_parent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "reqs/changes.md",
+        "# changes: Track changes\n\nEvery change is kept.\n\n\
+         ## changes.track: Record a change\n\n**Parents:** [`changes`]\n\nEach edit is recorded.\n\n\
+         ## changes.undo: Undo a change\n\n**Parents:** [`changes`, `changes.track`, `mult_partens`]\n\nThe last edit can be undone.\n",
+    );
+    let config = mantra_config(root);
+    let (_, report) = check_json(root.to_str().expect("utf8"), &["--config", &config]);
+    let unknown = diagnostics_with(&report, "unknown-parent");
+    assert_eq!(unknown.len(), 1, "{report}");
+    assert!(unknown[0]["message"]
+        .as_str()
+        .expect("msg")
+        .contains("`mult_partens`"));
+    assert_eq!(unknown[0]["line"], 13);
+    assert_eq!(
+        strings(&requirement(&report, "changes.undo")["parents"]),
+        ["changes", "changes.track"]
+    );
+}
+
+// r[verify compat.prose]
+#[test]
+fn prose_that_reads_like_an_attribute_stays_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "docs/spec.md",
+        "# Checks\n\n\
+         > r[check.validate]\n> Validation checks that:\n>\n> - the name is set\n> - the size fits\n\n\
+         r[check.flaky]\nA flaky check: fails on every tenth run and is retried once.\n\n\
+         r[check.owner]\nOwner: storage team\n\nChecks run before every write.\n",
+    );
+    write(
+        root,
+        "docs/heading.md",
+        "# Limits\n\n## LIM-001: Limits\n\nChecks:\n\n- size under 1 MiB\n- at most 100 keys\n",
+    );
+    let (_, report) = check_json(root.to_str().expect("utf8"), &[]);
+    let text = |id: &str| {
+        requirement(&report, id)["text"]
+            .as_str()
+            .expect("text")
+            .to_string()
+    };
+    assert!(
+        text("check.validate").starts_with("Validation checks that:"),
+        "{report}"
+    );
+    assert!(text("check.validate").contains("- the size fits"));
+    assert!(text("check.flaky").starts_with("A flaky check: fails on every tenth run"));
+    assert_eq!(
+        requirement(&report, "check.flaky")["title"],
+        "A flaky check: fails on every tenth run and is retried once"
+    );
+    assert!(text("LIM-001").starts_with("Checks:"), "{report}");
+    assert!(text("LIM-001").contains("- at most 100 keys"));
+    // A real field with text after it is still a field.
+    assert_eq!(text("check.owner"), "Checks run before every write.");
+    assert_eq!(
+        requirement(&report, "check.owner")["fields"]["Owner"],
+        "storage team"
+    );
+}
+
+// r[verify compat.near-miss]
+#[test]
+fn headings_that_nearly_define_a_requirement_are_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "docs/kv.md",
+        "# Key-value store\n\n## KV-001: Put\n\nStores a value.\n\n\
+         ## KV-003+2: Get\n\nReads a value.\n\n\
+         ## KV-004 (rev 2): Delete\n\nRemoves a value.\n\n\
+         ## kv-005: List\n\nLists the keys.\n\n## Step-by-step: not an id\n\nProse.\n",
+    );
+    let (code, report) = check_json(root.to_str().expect("utf8"), &[]);
+    assert_eq!(report["summary"]["requirements"], 1, "{report}");
+    let misses = diagnostics_with(&report, "near-miss");
+    let lines: Vec<u64> = misses
+        .iter()
+        .map(|d| d["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(lines, [7, 11, 15], "{report}");
+    let messages: Vec<&str> = misses
+        .iter()
+        .map(|d| d["message"].as_str().expect("m"))
+        .collect();
+    assert!(
+        messages[0].contains("write `KV-003: ...`"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("write `KV-004: ...`"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].contains("write `KV-005: ...`"),
+        "{}",
+        messages[2]
+    );
+    assert!(misses
+        .iter()
+        .all(|d| d["file"] == "docs/kv.md" && d["severity"] == "warning"));
+    // A warning, so `--deny warnings` fails the gate on it.
+    assert_eq!(code, 1);
+}
+
+// r[verify compat.near-miss]
+#[test]
+fn reference_forms_with_unreadable_ids_are_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "docs/spec.md", "r[store.put]\nPuts.\n");
+    write(
+        root,
+        "src/lib.rs",
+        "/// Puts a value.\n///\n/// [req(store put)]\npub fn put() {}\n\n\
+         #[req_satisfied]\npub fn get() {}\n\n\
+         #[test]\nfn puts() {\n    verify_req!(not an id);\n    verify_req!(\"store.put\");\n}\n",
+    );
+    let (_, report) = check_json(root.to_str().expect("utf8"), &[]);
+    let misses = diagnostics_with(&report, "near-miss");
+    let places: Vec<(String, u64)> = misses
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().expect("file").to_string(),
+                d["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = [3, 6, 11]
+        .into_iter()
+        .map(|line| ("src/lib.rs".to_string(), line))
+        .collect();
+    assert_eq!(places, expected, "{report}");
+    assert_eq!(requirement(&report, "store.put")["status"], "verified");
+}
