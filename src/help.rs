@@ -9,7 +9,7 @@ const CI_GUIDE: &str = include_str!("../docs/ci.md");
 
 /// Topic names of the guide's chapters (`## N. Title`), by chapter number. Short words people
 /// type; a test checks that every chapter of the guide has one.
-const CHAPTERS: [(&str, &str); 8] = [
+const CHAPTERS: [(&str, &str); 9] = [
     ("1", "start"),
     ("2", "requirements"),
     ("3", "references"),
@@ -18,6 +18,7 @@ const CHAPTERS: [(&str, &str); 8] = [
     ("6", "results"),
     ("7", "config"),
     ("8", "outputs"),
+    ("9", "other-tools"),
 ];
 
 /// One topic: its name, a one-line description and its text.

@@ -463,7 +463,8 @@ fn controls_are_wired_by_the_script_only() {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
     }
     let script = between(&html, "<script>", "</script>");
-    assert!(script.contains("addEventListener('hashchange', openFromHash)"));
+    assert!(script.contains("addEventListener('hashchange', function () {"));
+    assert!(script.contains("openFromHash();"));
     assert!(script.contains("a.href = '#req-' + encodeURIComponent(id);"));
     for key in ["id", "title", "doc", "status", "tests", "impl"] {
         assert!(html.contains(&format!("data-sort=\"{key}\"")), "{key}");
@@ -481,10 +482,12 @@ fn print_css_expands_everything_and_hides_controls() {
     let html = plain();
     let css = between(&html, "<style>", "</style>");
     let print = between(css, "@media print {", "\n}\n");
-    assert!(print.contains(".no-print, .tog, .grid-section { display: none !important; }"));
+    assert!(print.contains(
+        ".no-print, .tog, .grid-section, .masthead, .overview { display: none !important; }"
+    ));
     assert!(print.contains("tbody.req { break-inside: avoid;"));
     assert!(print.contains(".scroll { max-height: none; overflow: visible; }"));
-    let phone = between(css, "@media (max-width: 700px) {", "\n}\n");
+    let phone = between(css, "@media screen and (max-width: 700px) {", "\n}\n");
     assert!(phone.contains(".matrix-table colgroup, .matrix-table thead { display: none; }"));
     assert!(css.contains("@media (prefers-color-scheme: dark)"));
     let script = between(&html, "<script>", "</script>");
