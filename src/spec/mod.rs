@@ -466,7 +466,13 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
 
 /// Reads the `Covers:`-like attribute paragraphs in the sub-sections of a heading requirement,
 /// lines `from..to`; each line is looked at once.
-fn late_in_subsections(req: &mut Requirement, lines: &Lines<'_>, from: usize, to: usize, depth: usize) {
+fn late_in_subsections(
+    req: &mut Requirement,
+    lines: &Lines<'_>,
+    from: usize,
+    to: usize,
+    depth: usize,
+) {
     let mut j = from;
     let mut prev_blank = true;
     while j < to {
