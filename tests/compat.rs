@@ -709,3 +709,39 @@ fn dotted_ids_form_the_hierarchy_mantra_infers() {
     );
     assert_eq!(code, 0, "{report}");
 }
+
+// r[verify compat.init]
+#[test]
+fn init_then_check_on_an_openfasttrace_project() {
+    let (_said, config, code, report, _dir) = init_then_check("oft");
+    assert!(config.contains(r#"spec = ["doc/**/*.md"]"#), "{config}");
+    assert_eq!(
+        ids(&report),
+        [
+            "dsn~bucket-store",
+            "feat~rate-limit",
+            "req~refill",
+            "req~token-bucket"
+        ]
+    );
+    let parents = |id: &str| strings(&requirement(&report, id)["parents"]);
+    assert_eq!(parents("req~token-bucket"), ["feat~rate-limit"]);
+    assert_eq!(
+        parents("dsn~bucket-store"),
+        ["req~refill", "req~token-bucket"]
+    );
+    assert_eq!(
+        requirement(&report, "dsn~bucket-store")["fields"]["Needs"],
+        "impl, utest"
+    );
+    assert_eq!(
+        impl_places(&report, "dsn~bucket-store"),
+        [("src/lib.rs".to_string(), 6)]
+    );
+    assert_eq!(report["summary"]["verified"], 4, "{report}");
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+    assert_eq!(code, 0);
+}
