@@ -109,7 +109,7 @@ pub fn build(
 ) -> Model {
     let mut model = Model::default();
     collect_requirements(&mut model, specs);
-    link_parents(&mut model);
+    link_parents(&mut model, config.dotted_parents);
     find_cycles(&mut model);
     apply_config_waivers(&mut model, config);
     check_waiver_reasons(&mut model, config);
@@ -216,11 +216,35 @@ fn ambiguous(id: &str, qualified: &[String]) -> String {
     )
 }
 
-fn link_parents(model: &mut Model) {
+/// The nearest dotted ancestor of a requirement that is defined: `a.b` for `a.b.c`, else `a`.
+fn dotted_parent(model: &Model, requirement: &crate::model::Requirement) -> Option<usize> {
+    let bare = match (&requirement.prefix, model.namespaces.is_empty()) {
+        (Some(prefix), false) => requirement
+            .id
+            .strip_prefix(prefix.as_str())
+            .and_then(|r| r.strip_prefix('['))
+            .and_then(|r| r.strip_suffix(']'))
+            .unwrap_or(&requirement.id),
+        _ => requirement.id.as_str(),
+    };
+    let mut id = bare;
+    while let Some((head, _)) = id.rsplit_once('.') {
+        if let Ok(parent) = resolve(model, head, requirement.prefix.as_deref()) {
+            return Some(parent);
+        }
+        id = head;
+    }
+    None
+}
+
+fn link_parents(model: &mut Model, dotted: bool) {
     let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
     let mut edges = Vec::new();
     let mut diagnostics = Vec::new();
     for (child, requirement) in model.requirements.iter().enumerate() {
+        if dotted {
+            edges.extend(dotted_parent(model, requirement).map(|parent| (parent, child)));
+        }
         for (parent_id, line) in &requirement.parents {
             match resolve(model, parent_id, requirement.prefix.as_deref()) {
                 Ok(parent) => edges.push((parent, child)),
@@ -341,7 +365,7 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
             });
         }
         for reference in source.references {
-            let tests = reference.tests.iter().map(|t| t + offset).collect();
+            let tests: Vec<usize> = reference.tests.iter().map(|t| t + offset).collect();
             references.push(PendingReference {
                 file: source.file.clone(),
                 reference,
@@ -349,7 +373,39 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
             });
         }
     }
+    claim_out_of_line_modules(model, &mut references);
     references
+}
+
+/// A reference right above `mod x;` belongs to every test of module `x`, whose file is another
+/// one: the tests of that binary under that module path.
+fn claim_out_of_line_modules(model: &mut Model, references: &mut [PendingReference]) {
+    for pending in references.iter_mut() {
+        let Some((binary, module)) = &pending.reference.module else {
+            continue;
+        };
+        let prefix = format!("{module}::");
+        pending.tests.extend(
+            model
+                .tests
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| &t.test.binary == binary && t.test.name.starts_with(&prefix))
+                .map(|(i, _)| i),
+        );
+        if pending.tests.is_empty() && pending.reference.kind == crate::model::RefKind::Verify {
+            model.diagnostics.push(Diagnostic::at(
+                Code::VerifyOutsideTest,
+                format!(
+                    "`verify` reference to `{}` is above `mod {}`, which has no test function",
+                    pending.reference.id,
+                    module.rsplit("::").next().unwrap_or(module)
+                ),
+                &pending.file,
+                pending.reference.line,
+            ));
+        }
+    }
 }
 
 fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
@@ -362,7 +418,13 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
         .iter()
         .map(|t| (t.test.binary.clone(), t.test.name.clone()))
         .collect();
-    let joined = evidence::join(&keys, &results);
+    let aliases: Vec<(usize, String)> = model
+        .tests
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| t.test.generates.iter().map(move |g| (i, g.clone())))
+        .collect();
+    let joined = evidence::join_aliased(&keys, &aliases, &results);
     for (t, (test, outcome)) in model.tests.iter_mut().zip(joined.per_test).enumerate() {
         match outcome {
             Some((status, message)) => {

@@ -1860,11 +1860,9 @@ fn control_characters_from_input_never_reach_the_terminal() {
     );
     p.write(
         "results.xml",
-        format!(
-            "<testsuites><testsuite name=\"t\"><testcase classname=\"ok\" \
-             name=\"&#27;]0;owned&#7;&#27;[2J\"><failure message=\"&#27;[2J boom\"/>\
-             </testcase></testsuite></testsuites>"
-        ),
+        "<testsuites><testsuite name=\"t\"><testcase classname=\"ok\" \
+         name=\"&#27;]0;owned&#7;&#27;[2J\"><failure message=\"&#27;[2J boom\"/>\
+         </testcase></testsuite></testsuites>",
     );
     let results = p.path("results.xml");
     let mut cmd = reqtrail();
