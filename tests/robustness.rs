@@ -1985,3 +1985,148 @@ fn input_cannot_inject_workflow_commands_under_format_github() {
         run.stdout
     );
 }
+
+/// Requirement id -> title, from a run's JSON report.
+fn titles(run: &Run) -> Vec<(String, String)> {
+    run.report()["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").to_string(),
+                r["title"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+// r[verify robust.titles]
+#[test]
+fn titles_read_as_the_rendered_markdown_does() {
+    let p = Project::healthy();
+    p.write(
+        "docs/limits.md",
+        "# Limits\n\n\
+         r[t.stars]\nRetry at most 2*n times, a * b\n\n\
+         r[t.code]\nThe buffer holds `MAX_LEN * 2` bytes\n\n\
+         r[t.dunder]\nCall `__init__` once, then \\_\\_init\\_\\_ never again\n\n\
+         r[t.entity]\nRead &amp; write, at most 5 \\* 3 &lt;items&gt;\n\n\
+         r[t.markup]\nThe **bold** and *loud* [linked](https://example.org) word\n",
+    );
+    p.write(
+        "docs/headings.md",
+        "# Headings\n\n## REQ-001: Keep `a_b * c` &amp; __d__\n\nText.\n\n## REQ-002: 1. Scope\n\nMore.\n",
+    );
+    let run = p.check(&[]);
+    let got = titles(&run);
+    let title = |id: &str| {
+        got.iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| panic!("no {id} in {got:?}"))
+    };
+    assert_eq!(title("t.stars"), "Retry at most 2*n times, a * b");
+    assert_eq!(title("t.code"), "The buffer holds MAX_LEN * 2 bytes");
+    assert_eq!(
+        title("t.dunder"),
+        "Call __init__ once, then __init__ never again"
+    );
+    assert_eq!(title("t.entity"), "Read & write, at most 5 * 3 <items>");
+    assert_eq!(title("t.markup"), "The bold and loud linked word");
+    assert_eq!(title("REQ-001"), "Keep a_b * c & d");
+    assert_eq!(title("REQ-002"), "1. Scope");
+}
+
+// r[verify robust.lone-cr]
+#[test]
+fn lone_cr_line_endings_are_line_endings() {
+    let p = Project::healthy();
+    p.write(
+        "docs/classic-mac.md",
+        "# Old Mac file\r\rr[cr.one]\rThe first.\r\rr[cr.two]\rThe second.\r",
+    );
+    let run = p.check(&[]);
+    let report = run.report();
+    let found: Vec<(String, u64)> = report["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .filter(|r| r["file"] == "docs/classic-mac.md")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").to_string(),
+                r["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("cr.one".to_string(), 3), ("cr.two".to_string(), 6)]
+    );
+    assert_eq!(
+        titles(&run)[0],
+        ("cr.one".to_string(), "The first".to_string())
+    );
+}
+
+// r[verify robust.results-input]
+#[test]
+fn utf16_junit_is_read() {
+    let p = Project::healthy();
+    let junit = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<testsuites><testsuite name=\"ok\" \
+                 tests=\"1\"><testcase classname=\"ok\" name=\"healthy\"><failure message=\"boom\"/>\
+                 </testcase></testsuite></testsuites>\n";
+    // Little-endian with a byte-order mark, as Windows tools write it, and big-endian without.
+    let mut le = vec![0xff, 0xfe];
+    le.extend(junit.encode_utf16().flat_map(u16::to_le_bytes));
+    let be: Vec<u8> = junit.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [("le.xml", le), ("be.xml", be)] {
+        let path = p.write(name, bytes);
+        let run = p.check(&["--results", path.to_str().expect("UTF-8 path")]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert_eq!(run.status_of("ok.one"), "failing", "{name}");
+    }
+}
+
+// r[verify robust.results-input]
+#[test]
+fn results_files_are_read_up_to_a_configurable_cap() {
+    let p = Project::healthy();
+    p.write("reqtrail.toml", "max-results-bytes = 4096\n");
+    let mut junit = String::from("<testsuites><testsuite name=\"ok\">");
+    for n in 0..200 {
+        junit.push_str(&format!("<testcase classname=\"ok\" name=\"t{n}\"/>"));
+    }
+    junit.push_str("</testsuite></testsuites>\n");
+    let big = p.write("big.xml", &junit);
+    assert!(junit.len() > 4096);
+    let run = p.check(&["--results", big.to_str().expect("UTF-8 path")]);
+    assert_exit_2(&run, &["big.xml", "4096-byte limit", "max-results-bytes"]);
+    // An endless input ends at the cap too (it used to grow without bound).
+    let run = p.check(&["--results", "/dev/zero"]);
+    assert_exit_2(&run, &["/dev/zero", "4096-byte limit"]);
+}
+
+// r[verify robust.results-input]
+#[test]
+fn mentions_in_the_pr_summary_notify_nobody() {
+    let p = Project::healthy();
+    p.write(
+        "docs/team.md",
+        "# Team\n\nr[team.ping]\nAsk @octocat and @acme/security before changing it.\n",
+    );
+    let mut cmd = reqtrail();
+    cmd.arg("check")
+        .arg(p.root())
+        .args(["--markdown", "-", "--quiet"]);
+    let run = run_checked(cmd);
+    assert!(run.stdout.contains("octocat"), "{}", run.stdout);
+    let live: Vec<&str> = run
+        .stdout
+        .match_indices('@')
+        .map(|(i, _)| &run.stdout[i..(i + 12).min(run.stdout.len())])
+        .filter(|after| after[1..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+        .collect();
+    assert_eq!(live, Vec::<&str>::new(), "{}", run.stdout);
+}
