@@ -21,3 +21,5 @@ pub(crate) mod plan;
 pub mod report;
 pub mod source;
 pub mod spec;
+#[cfg(test)]
+pub(crate) mod testkit;
