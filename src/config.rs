@@ -39,6 +39,10 @@ pub struct Config {
     /// Extra attribute names (last path segment) that make a function a test.
     #[serde(default)]
     pub test_attributes: Vec<String>,
+    /// Names of the project's own macros that wrap tests the way `proptest! { }` does: the
+    /// functions inside their invocations are tests.
+    #[serde(default)]
+    pub test_macros: Vec<String>,
     /// Requirement id -> reason: waivers kept outside the documents.
     #[serde(default)]
     pub waivers: BTreeMap<String, String>,
@@ -159,6 +163,7 @@ impl Config {
     pub fn source_options(&self) -> SourceOptions {
         SourceOptions {
             test_attributes: self.test_attributes.clone(),
+            test_macros: self.test_macros.clone(),
             prefixes: self.marker_prefixes(),
         }
     }
@@ -186,6 +191,8 @@ impl Default for SpecOptions {
 pub struct SourceOptions {
     /// Extra attribute names (last path segment) that make a function a test.
     pub test_attributes: Vec<String>,
+    /// Macros whose invocations hold test functions, like `proptest!`.
+    pub test_macros: Vec<String>,
     /// Marker prefixes in use (`r` and the configured ones, plus any the specs use); a
     /// `word[...]` comment with another prefix is not a reference.
     pub prefixes: Vec<String>,

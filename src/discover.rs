@@ -248,6 +248,8 @@ struct CrateFinder<'a> {
     root: &'a Path,
     /// Directory (relative) -> package name, for directories holding a `Cargo.toml` with one.
     packages: HashMap<String, Option<String>>,
+    /// Package directory -> its files' crate units, from its targets' module trees.
+    units: HashMap<String, HashMap<String, CrateUnit>>,
 }
 
 impl<'a> CrateFinder<'a> {
@@ -255,6 +257,7 @@ impl<'a> CrateFinder<'a> {
         CrateFinder {
             root,
             packages: HashMap::new(),
+            units: HashMap::new(),
         }
     }
 
@@ -267,16 +270,20 @@ impl<'a> CrateFinder<'a> {
         } else {
             self.root.join(dir).join("Cargo.toml")
         };
-        let name = std::fs::read_to_string(manifest)
+        let table = std::fs::read_to_string(manifest)
             .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok())
-            .and_then(|table| {
-                table
-                    .get("package")?
-                    .get("name")?
-                    .as_str()
-                    .map(str::to_string)
-            });
+            .and_then(|text| text.parse::<toml::Table>().ok());
+        let name = table.as_ref().and_then(|table| {
+            table
+                .get("package")?
+                .get("name")?
+                .as_str()
+                .map(str::to_string)
+        });
+        if let (Some(name), Some(table)) = (&name, &table) {
+            let units = crate::targets::package_units(&self.root.join(dir), name, table);
+            self.units.insert(dir.to_string(), units);
+        }
         self.packages.insert(dir.to_string(), name.clone());
         name
     }
@@ -311,6 +318,9 @@ impl<'a> CrateFinder<'a> {
                 .map(|r| r.trim_start_matches('/'))
                 .unwrap_or(rel)
         };
+        if let Some(unit) = self.units.get(&dir).and_then(|units| units.get(inner)) {
+            return unit.clone();
+        }
         let has_lib = self.root.join(&dir).join("src/lib.rs").is_file();
         crate_unit(&package, inner, has_lib)
     }

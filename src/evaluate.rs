@@ -173,7 +173,14 @@ fn judge(
         .iter()
         .map(test)
         .find(|t| matches!(t.status, TestStatus::Failed | TestStatus::Errored))
-        .map(|t| format!("test `{}` {}", t.test.name, t.status.as_str()));
+        .map(|t| match &t.case {
+            Some(case) => format!(
+                "test `{}` {} (case `{case}`)",
+                t.test.name,
+                t.status.as_str()
+            ),
+            None => format!("test `{}` {}", t.test.name, t.status.as_str()),
+        });
     let active_children: Vec<&(usize, &Verdict)> = children
         .iter()
         .filter(|(c, _)| model.requirements[*c].lifecycle.is_counted())
@@ -430,6 +437,7 @@ fn test_entries(model: &Model) -> Vec<TestEntry> {
                 cfg: t.test.cfg.clone(),
                 result: t.status,
                 message: t.message.clone(),
+                flaky: t.flaky,
                 requirements,
             }
         })

@@ -21,6 +21,11 @@ pub struct TestNode {
     pub file: String,
     pub status: TestStatus,
     pub message: Option<String>,
+    /// Passed, but only on a retry.
+    pub flaky: bool,
+    /// The deciding result's name when it names a case of this test (an rstest or test-case
+    /// case, a `#[values]` combination): which case failed.
+    pub case: Option<String>,
 }
 
 /// A link from a requirement to a test that claims to verify it.
@@ -59,6 +64,8 @@ pub struct Model {
     /// Requirement indices that take part in a `Covers` cycle.
     pub in_cycle: BTreeSet<usize>,
     pub results_given: bool,
+    /// Results that name no test found in the sources, in file order.
+    pub unmatched_results: Vec<TestResult>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -254,6 +261,8 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
                 file: source.file.clone(),
                 status: TestStatus::Unknown,
                 message: None,
+                flaky: false,
+                case: None,
             });
         }
         for reference in source.references {
@@ -279,7 +288,7 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
         .map(|t| (t.test.binary.clone(), t.test.name.clone()))
         .collect();
     let joined = evidence::join(&keys, &results);
-    for (test, outcome) in model.tests.iter_mut().zip(joined.per_test) {
+    for (t, (test, outcome)) in model.tests.iter_mut().zip(joined.per_test).enumerate() {
         match outcome {
             Some((status, message)) => {
                 test.status = status;
@@ -287,9 +296,15 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
             }
             None => test.status = TestStatus::NotRun,
         }
+        test.flaky = joined.flaky[t];
+        test.case = joined.deciding[t]
+            .map(|r| &results[r].name)
+            .filter(|name| name.len() > test.test.name.len() && name.starts_with(&test.test.name))
+            .cloned();
     }
     for i in joined.unmatched {
         let result = &results[i];
+        model.unmatched_results.push(result.clone());
         let name = match &result.binary {
             Some(binary) => format!("{binary} {}", result.name),
             None => result.name.clone(),

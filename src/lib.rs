@@ -21,5 +21,6 @@ pub(crate) mod plan;
 pub mod report;
 pub mod source;
 pub mod spec;
+pub(crate) mod targets;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -264,6 +264,13 @@ pub struct TestResult {
     pub message: Option<String>,
     /// Where the result was read from.
     pub location: Location,
+    /// libtest JSON: the ordinal of the suite (one test binary's run) the result was printed in,
+    /// so results without a binary can be told apart by the set of names their suite ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite: Option<u32>,
+    /// Passed only on a retry (JUnit `flakyFailure`/`flakyError`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flaky: bool,
 }
 
 /// The result of a test as the report shows it.

@@ -64,6 +64,8 @@ impl<'a> Project<'a> {
                     outcome: *outcome,
                     message: None,
                     location: Location::new("results.xml", i as u32 + 1),
+                    suite: None,
+                    flaky: false,
                 })
                 .collect()
         });

@@ -79,6 +79,7 @@ fn check_source(text: &str) -> Result<SourceFile, TestCaseError> {
     };
     let options = SourceOptions {
         test_attributes: vec!["my_test".to_string()],
+        test_macros: Vec::new(),
         prefixes: vec!["r".to_string(), "req".to_string()],
     };
     let scanned = reqtrail::source::scan_source("tests/p.rs", text, &unit, &options);

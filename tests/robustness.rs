@@ -1574,6 +1574,7 @@ fn inputs_the_fuzzers_found_stay_fixed() {
     };
     let options = SourceOptions {
         test_attributes: vec!["my_test".to_string()],
+        test_macros: Vec::new(),
         prefixes: vec!["r".to_string(), "req".to_string()],
     };
     let scanned = reqtrail::source::scan_source("tests/fuzz.rs", &text, &unit, &options);

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = SourceOptions {
         test_attributes: vec!["my_test".to_string()],
+        test_macros: Vec::new(),
         prefixes: vec!["r".to_string(), "req".to_string()],
     };
     let scanned = reqtrail::source::scan_source("tests/fuzz.rs", &text, &unit, &options);

@@ -6,13 +6,18 @@
 //!    libtest-json names the binary `package::target` rather than by its binary id, so
 //!    `pkg::pkg_lib_name` also tries the lib binary `pkg`, and `pkg::NAME` also tries
 //!    `pkg::bin/NAME`; the first of these that holds the name wins.
-//! 2. A result without a binary (plain libtest JSON), or with one no test has (a JUnit producer
-//!    that writes a class or module as classname), is matched by name alone. When tests in
-//!    several binaries share that name, the result applies to every one of them: libtest JSON
-//!    gives no way to tell them apart, and claiming a result for one at random would be worse.
-//!    Failing that, `classname::name` is tried as the name, for producers that split the
-//!    module path off into the classname.
-//! 3. Within a binary (or by name), the full name is tried first, then the name with trailing
+//! 2. A result without a binary but with a libtest suite (plain `cargo test` JSON) is matched
+//!    within the binary that suite ran. A suite's binary is told by its set of names: among
+//!    the binaries holding every name of the suite that any binary holds, the one with the
+//!    fewest tests the suite did not run; on a tie, one no earlier suite took, first in test
+//!    order (cargo runs a package's binaries in that order). Names the chosen binary lacks
+//!    fall through to rule 3.
+//! 3. A result without a binary, or with one no test has (a JUnit producer that writes a class
+//!    or module as classname), is matched by name alone. When tests in several binaries share
+//!    that name, the result applies to every one of them: nothing tells them apart, and
+//!    claiming a result for one at random would be worse. Failing that, `classname::name` is
+//!    tried as the name, for producers that split the module path off into the classname.
+//! 4. Within a binary (or by name), the full name is tried first, then the name with trailing
 //!    `::segment`s stripped one at a time, so `rstest` cases (`check::case_2_big`) and
 //!    `test_case` cases (`check::_1_expects_ok`) land on their function.
 //!
@@ -32,6 +37,10 @@ pub struct Join {
     /// For `tests[i]`: the combined status and the deciding result's message, or `None` when no
     /// result names the test (it was not run).
     pub per_test: Vec<Option<(TestStatus, Option<String>)>>,
+    /// For `tests[i]`: the index into `results` of the deciding result.
+    pub deciding: Vec<Option<usize>>,
+    /// For `tests[i]`: it passed, and some passing result of it passed only on a retry.
+    pub flaky: Vec<bool>,
     /// Indices into `results` of the results that name no test.
     pub unmatched: Vec<usize>,
 }
@@ -49,15 +58,19 @@ pub fn join(tests: &[(String, String)], results: &[TestResult]) -> Join {
             .push(i);
         index.by_name.entry(name.as_str()).or_default().push(i);
     }
+    let suites = suite_binaries(&index, tests, results);
     // The result deciding each test's status so far.
     let mut deciding: Vec<Option<usize>> = vec![None; tests.len()];
+    let mut flaky = vec![false; tests.len()];
     let mut unmatched = Vec::new();
     for (r, result) in results.iter().enumerate() {
-        let Some(matched) = index.tests_named_by(result) else {
+        let suite_binary = result.suite.and_then(|s| suites.get(&s).copied());
+        let Some(matched) = index.tests_named_by(result, suite_binary) else {
             unmatched.push(r);
             continue;
         };
         for &t in matched {
+            flaky[t] |= result.flaky;
             let better = match deciding[t] {
                 None => true,
                 Some(previous) => rank(result.outcome) > rank(results[previous].outcome),
@@ -67,8 +80,13 @@ pub fn join(tests: &[(String, String)], results: &[TestResult]) -> Join {
             }
         }
     }
+    for (t, decided) in deciding.iter().enumerate() {
+        if decided.is_some_and(|r| results[r].outcome != Outcome::Passed) {
+            flaky[t] = false;
+        }
+    }
     let per_test = deciding
-        .into_iter()
+        .iter()
         .map(|decided| {
             decided.map(|r| {
                 (
@@ -80,8 +98,76 @@ pub fn join(tests: &[(String, String)], results: &[TestResult]) -> Join {
         .collect();
     Join {
         per_test,
+        deciding,
+        flaky,
         unmatched,
     }
+}
+
+/// The binary each libtest suite ran (rule 2), by suite number.
+fn suite_binaries<'t>(
+    index: &Index<'t>,
+    tests: &'t [(String, String)],
+    results: &[TestResult],
+) -> HashMap<u32, &'t str> {
+    // Suites in file order, each with its results that carry no binary.
+    let mut order: Vec<u32> = Vec::new();
+    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (r, result) in results.iter().enumerate() {
+        if let (None, Some(suite)) = (&result.binary, result.suite) {
+            let entry = members.entry(suite).or_default();
+            if entry.is_empty() {
+                order.push(suite);
+            }
+            entry.push(r);
+        }
+    }
+    // Binaries in test order, with their test counts.
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    for (i, (binary, _)) in tests.iter().enumerate() {
+        first_seen.entry(binary.as_str()).or_insert(i);
+    }
+    let mut taken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut chosen = HashMap::new();
+    for suite in order {
+        // Per binary: how many of the suite's names it holds, and which of its tests they hit.
+        let mut holds: HashMap<&str, (usize, std::collections::HashSet<usize>)> = HashMap::new();
+        let mut known_names = 0;
+        for &r in &members[&suite] {
+            let Some(found) = longest_prefix(&results[r].name, |p| index.by_name.get(p)) else {
+                continue;
+            };
+            known_names += 1;
+            let mut binaries: Vec<&str> = found.iter().map(|&t| tests[t].0.as_str()).collect();
+            binaries.sort_unstable();
+            binaries.dedup();
+            for binary in binaries {
+                let entry = holds.entry(binary).or_default();
+                entry.0 += 1;
+                entry
+                    .1
+                    .extend(found.iter().filter(|&&t| tests[t].0 == binary));
+            }
+        }
+        let best = holds
+            .iter()
+            .filter(|(_, (count, _))| *count == known_names && known_names > 0)
+            .map(|(&binary, (_, hit))| {
+                let size = index
+                    .by_binary
+                    .get(binary)
+                    .map_or(0, |names| names.values().map(Vec::len).sum::<usize>());
+                let missed = size.saturating_sub(hit.len());
+                let order = first_seen.get(binary).copied().unwrap_or(usize::MAX);
+                ((missed, taken.contains(binary), order), binary)
+            })
+            .min();
+        if let Some((_, binary)) = best {
+            taken.insert(binary);
+            chosen.insert(suite, binary);
+        }
+    }
+    chosen
 }
 
 /// Which outcome wins when several results name one test.
@@ -102,8 +188,13 @@ struct Index<'t> {
 }
 
 impl Index<'_> {
-    fn tests_named_by(&self, result: &TestResult) -> Option<&[usize]> {
+    fn tests_named_by(&self, result: &TestResult, suite_binary: Option<&str>) -> Option<&[usize]> {
         let name = result.name.as_str();
+        if let Some(tests) = suite_binary.and_then(|b| self.by_binary.get(b)) {
+            if let Some(found) = longest_prefix(name, |prefix| tests.get(prefix)) {
+                return Some(found);
+            }
+        }
         if let Some(binary) = result.binary.as_deref() {
             let binaries = self.binaries_for(binary);
             if !binaries.is_empty() {
@@ -181,6 +272,8 @@ mod tests {
             outcome,
             message: Some(format!("{name} {outcome:?}")),
             location: Location::new("results.xml", 1),
+            suite: None,
+            flaky: false,
         }
     }
 
@@ -394,6 +487,82 @@ mod tests {
             ]
         );
         assert!(joined.unmatched.is_empty(), "{:?}", joined.unmatched);
+    }
+
+    // r[verify workspace.libtest-suites]
+    #[test]
+    fn libtest_suites_are_told_apart_by_their_names() {
+        let tests = tests(&[
+            ("mini-redis", "tests::default_port"),
+            (
+                "mini-redis::bin/mini-redis-cli",
+                "tests::defaults_to_local_port",
+            ),
+            ("mini-redis::bin/server", "tests::defaults_to_local_port"),
+            ("mini-redis::bin/server", "tests::keeps_explicit_address"),
+            ("other::bin/a", "tests::same"),
+            ("other::bin/b", "tests::same"),
+        ]);
+        let in_suite = |suite: u32, name: &str, outcome| TestResult {
+            suite: Some(suite),
+            ..result(None, name, outcome)
+        };
+        let results = vec![
+            in_suite(0, "tests::default_port", Outcome::Passed),
+            // the CLI's suite: only this name, which the server binary holds too
+            in_suite(1, "tests::defaults_to_local_port", Outcome::Passed),
+            // the server's suite: both names
+            in_suite(2, "tests::defaults_to_local_port", Outcome::Failed),
+            in_suite(2, "tests::keeps_explicit_address", Outcome::Passed),
+            // two binaries with identical names: suites take them in test order
+            in_suite(3, "tests::same", Outcome::Passed),
+            in_suite(4, "tests::same", Outcome::Failed),
+        ];
+        let joined = join(&tests, &results);
+        assert_eq!(
+            statuses(&joined),
+            vec![
+                Some(TestStatus::Passed),
+                Some(TestStatus::Passed),
+                Some(TestStatus::Failed),
+                Some(TestStatus::Passed),
+                Some(TestStatus::Passed),
+                Some(TestStatus::Failed),
+            ]
+        );
+        // Without suites the shared name takes the worst result for both, as before.
+        let flat: Vec<TestResult> = results
+            .iter()
+            .map(|r| TestResult {
+                suite: None,
+                ..r.clone()
+            })
+            .collect();
+        let joined = join(&tests, &flat);
+        assert_eq!(
+            joined.per_test[1].as_ref().map(|j| j.0),
+            Some(TestStatus::Failed)
+        );
+    }
+
+    // r[verify workspace.flaky]
+    #[test]
+    fn a_pass_on_retry_is_flaky_unless_another_result_failed() {
+        let tests = tests(&[("app", "retried"), ("app", "retried_cases")]);
+        let results = vec![
+            TestResult {
+                flaky: true,
+                ..result(Some("app"), "retried", Outcome::Passed)
+            },
+            TestResult {
+                flaky: true,
+                ..result(Some("app"), "retried_cases::case_1", Outcome::Passed)
+            },
+            result(Some("app"), "retried_cases::case_2", Outcome::Failed),
+        ];
+        let joined = join(&tests, &results);
+        assert_eq!(joined.flaky, vec![true, false]);
+        assert_eq!(joined.deciding, vec![Some(0), Some(2)]);
     }
 
     // r[verify evidence.join]

@@ -6,7 +6,8 @@
 //! `system-out` / `system-err`, which give the message when the failure itself says nothing.
 //! Retry records (`flakyFailure`, `flakyError`, `rerunFailure`, `rerunError`) do not change the
 //! outcome: nextest and surefire write them next to the final verdict, so a testcase holding
-//! only those passed in the end.
+//! only those passed in the end. A testcase that passed with a `flakyFailure`/`flakyError`
+//! passed only on a retry: the result is marked flaky.
 //!
 //! The reader is event based and keeps its own stack of open elements, so a file cut off
 //! mid-run (CI killed on timeout) is reported as truncated instead of yielding half the results.
@@ -67,6 +68,8 @@ struct Case {
     failure: Verdict,
     error: Verdict,
     skipped: Verdict,
+    /// A `flakyFailure` or `flakyError` child: an earlier attempt failed.
+    flaky: bool,
     system_out: String,
     system_err: String,
 }
@@ -100,6 +103,8 @@ impl Case {
             outcome,
             message: text,
             location: Location::new(file, self.line),
+            suite: None,
+            flaky: self.flaky && outcome == Outcome::Passed,
         }
     }
 }
@@ -306,6 +311,7 @@ impl State<'_> {
                     failure: Verdict::default(),
                     error: Verdict::default(),
                     skipped: Verdict::default(),
+                    flaky: false,
                     system_out: String::new(),
                     system_err: String::new(),
                 });
@@ -314,6 +320,11 @@ impl State<'_> {
                 }
             }
             (Some(case_depth), child) if depth == case_depth + 1 => {
+                if matches!(child, "flakyFailure" | "flakyError") {
+                    if let Some(case) = self.case.as_mut() {
+                        case.flaky = true;
+                    }
+                }
                 let part = match child {
                     "failure" => Some(Part::Failure),
                     "error" => Some(Part::Error),
@@ -488,8 +499,10 @@ test tests::tiny_negative_value_displays_as_zero ... FAILED
         assert!(failure.contains(r#"left: "-0.0 °C""#), "{failure}");
         assert_eq!(failure.matches("panicked at").count(), 1, "{failure}");
         assert_eq!(results[0].message, None);
-        // A flaky test that passed on retry passed.
+        // A flaky test that passed on retry passed, and is marked flaky.
         assert_eq!(results[2].message, None);
+        assert!(results[2].flaky);
+        assert!(!results[0].flaky && !results[1].flaky);
     }
 
     // r[verify evidence.junit]

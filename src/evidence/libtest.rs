@@ -10,10 +10,19 @@
 //! Reading rules, chosen so that a captured log with cargo's text mixed in still reads, while
 //! a damaged file never passes silently:
 //! - a line that does not start with `{` (after blanks) is skipped: cargo's `Compiling ...` /
-//!   `Running ...` lines when stderr was captured too;
+//!   `Running ...` lines when stderr was captured too; unless it holds a libtest event after
+//!   some text (`progress 50%... { "type": "test", ... }`): a test that writes to the process's
+//!   stdout directly (`io::stdout()`, a child process) bypasses libtest's capture, and its text
+//!   lands in front of the next event on the same line;
 //! - a line that starts with `{` must parse as JSON, or the file is an error at that line
 //!   (a line cut off by a killed run is a damaged file, not noise);
 //! - a file with no `test` or `suite` event at all is not libtest output and is an error.
+//!
+//! Suites: each `suite` `started` event opens one test binary's run, numbered in file order
+//! ([`TestResult::suite`]); the join tells binaries apart by the set of names each suite ran.
+//! A test that `started` and got no verdict in a suite that never printed its end (the next
+//! suite started, or the file ended) died with its process (abort, segfault, kill): it failed,
+//! and the reason says so.
 //!
 //! libtest names carry no binary (`binary: None`); nextest's names do, as
 //! `BINARY_ID$module::test`, and are split on the first `$` (a Rust path has no `$`).
@@ -23,24 +32,40 @@ use crate::model::{Location, Outcome, TestResult};
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// The reason given to a test that started and never got a verdict.
+const CRASHED: &str = "no verdict: the test binary ended without finishing this test (it crashed, aborted or was killed) and its suite has no end event";
+
+/// Tests started in the open suite and still without a verdict: name -> (line of `started`,
+/// line of a `timeout` warning).
+type Open = HashMap<String, (u32, Option<u32>)>;
+
 /// Parses libtest JSON lines; at least one line starts with `{`.
 pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
     let mut results = Vec::new();
-    // Tests that reported a timeout warning and no verdict yet: name -> line of the warning.
-    let mut hanging: HashMap<String, u32> = HashMap::new();
+    let mut open: Open = HashMap::new();
+    let mut suite: Option<u32> = None;
+    let mut suites = 0u32;
     let mut saw_event = false;
     for (index, raw) in text.lines().enumerate() {
         let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let trimmed = raw.trim();
-        if !trimmed.starts_with('{') {
+        let Some(json) = event_text(raw) else {
             continue;
-        }
-        let value: Value = serde_json::from_str(trimmed)
+        };
+        let value: Value = serde_json::from_str(json)
             .map_err(|e| format!("{file}:{line}: not a valid JSON line: {e}"))?;
         let kind = value.get("type").and_then(Value::as_str);
         match kind {
             Some("suite") => {
                 saw_event = true;
+                if value.get("event").and_then(Value::as_str) == Some("started") {
+                    // A suite that started while another was open: the earlier binary died.
+                    close_suite(file, &mut open, suite, &mut results);
+                    suite = Some(suites);
+                    suites += 1;
+                } else {
+                    // The suite ended normally: every test in it has its verdict.
+                    open.clear();
+                }
                 continue;
             }
             Some("test") => saw_event = true,
@@ -67,31 +92,75 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
             ),
             // `#[ignore = "reason"]` arrives as `message`.
             "ignored" => (Outcome::Skipped, message(field("message"))),
-            "timeout" => {
-                hanging.insert(name.to_string(), line);
+            "started" => {
+                open.insert(name.to_string(), (line, None));
                 continue;
             }
-            // `started`, and whatever later libtest versions add.
+            // libtest's "has been running for over 60 seconds" warning, not a verdict.
+            "timeout" => {
+                open.entry(name.to_string()).or_insert((line, None)).1 = Some(line);
+                continue;
+            }
+            // Whatever later libtest versions add.
             _ => continue,
         };
-        hanging.remove(name);
-        results.push(result(file, name, outcome, text, line));
+        open.remove(name);
+        results.push(result(file, name, outcome, text, line, suite));
     }
     if !saw_event {
         return Err(format!(
             "{file}:1: not libtest JSON: no line is a libtest \"test\" or \"suite\" event"
         ));
     }
-    let mut hanging: Vec<(String, u32)> = hanging.into_iter().collect();
-    hanging.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
-    for (name, line) in hanging {
-        let text = Some("timed out: the run ended before the test finished".to_string());
-        results.push(result(file, &name, Outcome::Failed, text, line));
-    }
+    close_suite(file, &mut open, suite, &mut results);
     Ok(results)
 }
 
-fn result(file: &str, name: &str, outcome: Outcome, text: Option<String>, line: u32) -> TestResult {
+/// The JSON part of a line: the whole line when it starts with `{`, the event after leading
+/// text when the line holds one, else `None` (a line of cargo's own text).
+fn event_text(raw: &str) -> Option<&str> {
+    let trimmed = raw.trim();
+    if trimmed.starts_with('{') {
+        return Some(trimmed);
+    }
+    ["{ \"type\": \"", "{\"type\":\""]
+        .iter()
+        .filter_map(|start| trimmed.find(start))
+        .min()
+        .map(|at| &trimmed[at..])
+}
+
+/// Fails every test of the suite that is still open: its binary ended without finishing them.
+fn close_suite(file: &str, open: &mut Open, suite: Option<u32>, results: &mut Vec<TestResult>) {
+    let mut unfinished: Vec<(String, (u32, Option<u32>))> = open.drain().collect();
+    unfinished.sort_by(|a, b| (a.1 .0, &a.0).cmp(&(b.1 .0, &b.0)));
+    for (name, (started, timeout)) in unfinished {
+        let (text, line) = match timeout {
+            Some(warned) => (
+                "timed out: the run ended before the test finished".to_string(),
+                warned,
+            ),
+            None => (CRASHED.to_string(), started),
+        };
+        results.push(result(
+            file,
+            &name,
+            Outcome::Failed,
+            Some(text),
+            line,
+            suite,
+        ));
+    }
+}
+
+fn result(
+    file: &str,
+    name: &str,
+    outcome: Outcome,
+    text: Option<String>,
+    line: u32,
+    suite: Option<u32>,
+) -> TestResult {
     let (binary, name) = match name.split_once('$') {
         Some((binary, name)) => (Some(binary.to_string()), name.to_string()),
         None => (None, name.to_string()),
@@ -102,6 +171,8 @@ fn result(file: &str, name: &str, outcome: Outcome, text: Option<String>, line: 
         outcome,
         message: text,
         location: Location::new(file, line),
+        suite,
+        flaky: false,
     }
 }
 
@@ -259,6 +330,62 @@ mod tests {
             results[1].message.as_deref(),
             Some("timed out: the run ended before the test finished")
         );
+    }
+
+    // r[verify workspace.libtest-crash]
+    #[test]
+    fn a_test_started_without_a_verdict_in_a_suite_that_never_ended_failed() {
+        // `cargo test --no-fail-fast`: the crash binary aborts mid-test; the next binary's
+        // suite starts without the first one ever printing its end.
+        let text = r#"{ "type": "suite", "event": "started", "test_count": 2 }
+{ "type": "test", "event": "started", "name": "survives" }
+{ "type": "test", "name": "survives", "event": "ok" }
+{ "type": "test", "event": "started", "name": "aborts" }
+{ "type": "suite", "event": "started", "test_count": 1 }
+{ "type": "test", "event": "started", "name": "fine" }
+{ "type": "test", "name": "fine", "event": "ok" }
+{ "type": "suite", "event": "ok", "passed": 1, "failed": 0, "ignored": 0, "measured": 0, "filtered_out": 0, "exec_time": 0.001 }
+{ "type": "suite", "event": "started", "test_count": 1 }
+{ "type": "test", "event": "started", "name": "killed_last" }
+"#;
+        let results = parse(text);
+        assert_eq!(
+            summary(&results),
+            vec![
+                (None, "survives", Outcome::Passed, 3),
+                (None, "aborts", Outcome::Failed, 4),
+                (None, "fine", Outcome::Passed, 7),
+                (None, "killed_last", Outcome::Failed, 10),
+            ]
+        );
+        let suites: Vec<Option<u32>> = results.iter().map(|r| r.suite).collect();
+        assert_eq!(suites, vec![Some(0), Some(0), Some(1), Some(2)]);
+        let reason = results[1].message.as_deref().unwrap_or("");
+        assert!(reason.contains("crashed"), "{reason}");
+        // A suite that ended normally leaves nothing behind.
+        let text = "{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 1 }\n{ \"type\": \"test\", \"event\": \"started\", \"name\": \"a\" }\n{ \"type\": \"test\", \"name\": \"a\", \"event\": \"ok\" }\n{ \"type\": \"suite\", \"event\": \"ok\", \"passed\": 1, \"failed\": 0, \"ignored\": 0, \"measured\": 0, \"filtered_out\": 0, \"exec_time\": 0.001 }\n";
+        assert_eq!(summary(&parse(text)), vec![(None, "a", Outcome::Passed, 3)]);
+    }
+
+    // r[verify workspace.libtest-stdout]
+    #[test]
+    fn an_event_after_raw_stdout_on_the_same_line_is_read() {
+        let text = r#"{ "type": "suite", "event": "started", "test_count": 2 }
+{ "type": "test", "event": "started", "name": "tests::reports_progress" }
+progress 50%... { "type": "test", "name": "tests::reports_progress", "event": "failed", "stdout": "stalled at 50%" }
+done{"type":"test","name":"tests::compact","event":"ok"}
+Running tests/crash.rs (target/debug/deps/crash-0f)
+{ "type": "suite", "event": "failed", "passed": 1, "failed": 1, "ignored": 0, "measured": 0, "filtered_out": 0, "exec_time": 0.001 }
+"#;
+        let results = parse(text);
+        assert_eq!(
+            summary(&results),
+            vec![
+                (None, "tests::reports_progress", Outcome::Failed, 3),
+                (None, "tests::compact", Outcome::Passed, 4),
+            ]
+        );
+        assert_eq!(results[0].message.as_deref(), Some("stalled at 50%"));
     }
 
     // r[verify evidence.libtest-json]

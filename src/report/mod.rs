@@ -160,6 +160,9 @@ pub struct TestEntry {
     /// The failure message from the results file, if any.
     #[serde(default)]
     pub message: Option<String>,
+    /// Passed, but only on a retry.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flaky: bool,
     pub requirements: Vec<String>,
 }
 

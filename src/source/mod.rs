@@ -135,6 +135,21 @@ pub fn scan_source(
     }
 }
 
+/// A file's text with comments and literals blanked (offsets kept) and the byte ranges of its
+/// string literals: what `targets` needs to read `mod x;` declarations and `#[path]` values.
+pub(crate) struct MaskedText {
+    pub masked: Vec<u8>,
+    pub strings: Vec<(usize, usize)>,
+}
+
+pub(crate) fn lex_for_modules(text: &str) -> MaskedText {
+    let lexed = lexer::lex(text, &[]);
+    MaskedText {
+        masked: lexed.masked,
+        strings: lexed.strings,
+    }
+}
+
 /// The ids of the references written in a piece of Rust text (comments, attributes, macro
 /// calls), read with the same lexer and rules as [`scan_source`] but without the item outline:
 /// for text that is not a whole file, such as the lines a diff removed.

@@ -606,6 +606,7 @@ fn t() {}
 "#;
     let options = SourceOptions {
         test_attributes: Vec::new(),
+        test_macros: Vec::new(),
         prefixes: vec!["req".to_string()],
     };
     let sf = scan_source("tests/p.rs", text, &unit("pkg::p", &[]), &options);

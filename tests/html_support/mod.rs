@@ -261,6 +261,7 @@ pub fn sample_report() -> Report {
         cfg: None,
         result: TestStatus::Passed,
         message: None,
+        flaky: false,
         requirements: vec![],
     });
     for t in &mut report.tests {
@@ -334,6 +335,7 @@ pub fn build_report(
                         cfg: None,
                         result,
                         message: None,
+                        flaky: false,
                         requirements: vec![],
                     });
                 entry.requirements.push(r.id.to_string());
@@ -550,6 +552,7 @@ pub fn generated_report(n: usize) -> Report {
                         result: results[k as usize],
                         message: (results[k as usize] == TestStatus::Failed)
                             .then(|| format!("assertion failed: limit_ok({i})")),
+                        flaky: false,
                         requirements: vec![id.clone()],
                     });
                     Verification {

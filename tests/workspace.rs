@@ -1,0 +1,311 @@
+//! Results from real runs of a real Cargo workspace joined to the right tests (issue 12).
+//!
+//! `fixtures/workspace` is a three-member workspace (a hyphenated library with unit, `tests/it`
+//! and plain integration tests; a lib+bin package whose binary has private modules; a package
+//! with a `[[bin]] name` rename and a second `src/bin/` binary) using rstest, test-case,
+//! proptest, tokio, a `macro_rules!` test generator, a wrapper macro around `proptest!`,
+//! doctests, a test that aborts, one that writes raw stdout and fails, and a flaky one. Its
+//! `regenerate` script ran it with cargo-nextest (plain, with retries, libtest-json) and with
+//! `cargo test`'s libtest JSON; the files it wrote are committed in `fixtures/workspace/results/`
+//! and read here, so this suite never builds that workspace.
+//!
+//! Every expectation below is written by hand from what the frameworks reported (the
+//! committed files) and from the fixture's sources, not from reqtrail's output.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/workspace")
+}
+
+/// The results files the regenerate script writes.
+const NEXTEST: &str = "results/nextest.xml";
+const RETRIES: &str = "results/nextest-retries.xml";
+const NEXTEST_JSON: &str = "results/nextest-libtest.json";
+const CARGO_TEST: &str = "results/cargo-test.json";
+const ALL: [&str; 4] = [NEXTEST, RETRIES, NEXTEST_JSON, CARGO_TEST];
+
+/// `reqtrail check` on the fixture with one results file: the JSON report.
+fn check(results: &str) -> Value {
+    let output = Command::cargo_bin("reqtrail")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .current_dir(fixture())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("NO_COLOR", "1")
+        .args(["check", ".", "--results", results, "--json", "-", "-q"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The fixture has failing tests on purpose: the gate fails (1), it never errors (2).
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// `binary test` -> result, for every test in the report.
+fn test_results(report: &Value) -> BTreeMap<String, String> {
+    report["tests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            (
+                format!(
+                    "{} {}",
+                    t["binary"].as_str().unwrap_or(""),
+                    t["test"].as_str().unwrap_or("")
+                ),
+                t["result"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn requirement<'r>(report: &'r Value, id: &str) -> &'r Value {
+    report["requirements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no requirement {id}"))
+}
+
+fn statuses(report: &Value) -> BTreeMap<String, String> {
+    report["requirements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").to_string(),
+                r["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every test function of the fixture with the outcome the frameworks reported, for the runs
+/// without retries. `passes_on_retry` fails on its first attempt; only the retries run passes it.
+const TESTS: &[(&str, &str, &str)] = &[
+    ("calc-cli", "tests::adds", "passed"),
+    ("calc-cli", "tests::division_by_zero_is_none", "failed"),
+    ("calc-cli", "tests::parses_numbers", "passed"),
+    ("calc-cli", "tests::reports_progress", "failed"),
+    (
+        "calc-cli::bin/calc-cli",
+        "args::tests::parses_numbers",
+        "passed",
+    ),
+    (
+        "calc-cli::bin/calc-cli",
+        "tests::no_words_is_usage",
+        "passed",
+    ),
+    (
+        "calc-cli::bin/calc-cli",
+        "args::tests::too_few_words_is_usage",
+        "failed",
+    ),
+    ("calc-cli::crash", "aborts", "failed"),
+    ("mini-redis", "tests::default_port_is_redis_port", "passed"),
+    (
+        "mini-redis::bin/mini-redis-cli",
+        "tests::defaults_to_local_redis_port",
+        "passed",
+    ),
+    (
+        "mini-redis::bin/server",
+        "tests::an_explicit_address_is_kept",
+        "passed",
+    ),
+    (
+        "mini-redis::bin/server",
+        "tests::defaults_to_local_redis_port",
+        "failed",
+    ),
+    ("text-utils", "more_tests::adds_zero", "passed"),
+    ("text-utils", "more_tests::doubles_zero", "passed"),
+    (
+        "text-utils",
+        "slug::tests::joins_words_with_dashes",
+        "passed",
+    ),
+    ("text-utils", "tests::adding_zero_keeps", "passed"),
+    ("text-utils", "tests::addition_commutes", "passed"),
+    ("text-utils", "tests::adds_small_numbers", "passed"),
+    ("text-utils", "tests::after_the_macro", "passed"),
+    ("text-utils", "tests::current_thread_runtime", "passed"),
+    ("text-utils", "tests::doubles", "failed"),
+    ("text-utils", "tests::doubles_by_case", "passed"),
+    ("text-utils", "tests::empty_slug_panics", "passed"),
+    ("text-utils", "tests::every_number_adds", "skipped"),
+    ("text-utils", "tests::fixture_is_injected", "passed"),
+    ("text-utils", "tests::multi_thread_runtime", "passed"),
+    (
+        "text-utils",
+        "tests::nested::deeper::reached_through_two_modules",
+        "passed",
+    ),
+    ("text-utils", "tests::only_on_unix", "passed"),
+    ("text-utils::basic", "adds_small_numbers", "passed"),
+    ("text-utils::it", "adds_through_the_public_api", "passed"),
+    ("text-utils::it", "flaky::passes_on_retry", "failed"),
+    ("text-utils::it", "parse::slug_of_a_title", "passed"),
+];
+
+fn expected_tests(results: &str) -> BTreeMap<String, String> {
+    TESTS
+        .iter()
+        .map(|(binary, name, outcome)| {
+            let outcome = if results == RETRIES && *name == "flaky::passes_on_retry" {
+                "passed"
+            } else if *outcome == "skipped" && (results == NEXTEST || results == RETRIES) {
+                // nextest's JUnit leaves ignored tests out.
+                "not-run"
+            } else {
+                outcome
+            };
+            (format!("{binary} {name}"), outcome.to_string())
+        })
+        .collect()
+}
+
+// r[verify workspace.targets]
+// r[verify workspace.libtest-crash]
+// r[verify workspace.libtest-stdout]
+// r[verify workspace.libtest-suites]
+#[test]
+fn every_test_function_gets_the_outcome_its_framework_reported() {
+    for results in ALL {
+        let report = check(results);
+        let got = test_results(&report);
+        let want = expected_tests(results);
+        for (test, outcome) in &want {
+            assert_eq!(got.get(test), Some(outcome), "{results}: test `{test}`");
+        }
+    }
+}
+
+// r[verify workspace.targets]
+#[test]
+fn a_renamed_bin_and_a_second_bin_with_the_same_test_name_stay_apart() {
+    for results in ALL {
+        let report = check(results);
+        // The CLI's test passed, the server's same-named test failed: each keeps its own.
+        assert_eq!(
+            requirement(&report, "redis.cli-port")["status"],
+            "verified",
+            "{results}"
+        );
+        let server = requirement(&report, "redis.server-port");
+        assert_eq!(server["status"], "failing", "{results}");
+        assert!(
+            server["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("tests::defaults_to_local_redis_port")),
+            "{results}: {server}"
+        );
+    }
+}
+
+// r[verify workspace.targets]
+#[test]
+fn tests_of_a_binarys_private_modules_belong_to_the_binary() {
+    for results in ALL {
+        let report = check(results);
+        assert_eq!(requirement(&report, "calc.args")["status"], "verified");
+        // A failing test there fails its requirement instead of leaving it "not run".
+        assert_eq!(
+            requirement(&report, "calc.args-usage")["status"],
+            "failing",
+            "{results}"
+        );
+    }
+}
+
+// r[verify workspace.libtest-crash]
+#[test]
+fn a_test_that_aborts_its_process_fails_with_the_reason() {
+    let report = check(CARGO_TEST);
+    let crash = requirement(&report, "calc.crash");
+    assert_eq!(crash["status"], "failing");
+    let test = report["tests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["test"] == "aborts")
+        .unwrap_or_else(|| panic!("no test `aborts`"));
+    let message = test["message"].as_str().unwrap_or("");
+    assert!(message.contains("crashed"), "{message}");
+    // nextest saw the signal itself and says so.
+    let report = check(NEXTEST);
+    assert_eq!(requirement(&report, "calc.crash")["status"], "failing");
+}
+
+// r[verify workspace.libtest-stdout]
+#[test]
+fn a_failure_printed_after_raw_stdout_is_not_lost() {
+    let text = std::fs::read_to_string(fixture().join(CARGO_TEST)).unwrap_or_default();
+    // The fixture really has the shape: text, then the event, on one line.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("progress 50%... {") && l.contains("\"failed\"")),
+        "the committed cargo-test.json lost its raw-stdout line: rerun fixtures/workspace/regenerate"
+    );
+    let report = check(CARGO_TEST);
+    let progress = requirement(&report, "calc.progress");
+    assert_eq!(progress["status"], "failing");
+    assert!(progress["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("tests::reports_progress")));
+}
+
+// r[verify workspace.case-reason]
+#[test]
+fn a_failed_parametrised_case_is_named_in_the_reason() {
+    for results in ALL {
+        let report = check(results);
+        let cases = requirement(&report, "text.rstest-cases");
+        assert_eq!(cases["status"], "failing", "{results}");
+        let reason = cases["reason"].as_str().unwrap_or("");
+        assert!(
+            reason.contains("case `tests::doubles::case_3_wrong`"),
+            "{results}: {reason}"
+        );
+    }
+}
+
+// r[verify workspace.flaky]
+#[test]
+fn a_test_that_passed_on_retry_is_flaky() {
+    let report = check(RETRIES);
+    let flaky = report["tests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["test"] == "flaky::passes_on_retry")
+        .unwrap_or_else(|| panic!("no flaky test"))
+        .clone();
+    assert_eq!(flaky["result"], "passed");
+    assert_eq!(flaky["flaky"], true);
+    assert_eq!(requirement(&report, "text.flaky")["status"], "verified");
+    // Without retries the same test simply failed.
+    let report = check(NEXTEST);
+    assert_eq!(requirement(&report, "text.flaky")["status"], "failing");
+    let statuses = statuses(&report);
+    assert_eq!(
+        statuses.get("text.plain").map(String::as_str),
+        Some("verified")
+    );
+}
