@@ -56,6 +56,30 @@ impl Selection {
     }
 }
 
+/// An `unmatched-glob` warning for each glob (other than the default) that selected no file.
+/// A glob with a single `*` where files sit deeper is the usual cause: reqtrail's `*` stays in
+/// its directory, tracey's crosses, so the message says how to write it.
+fn unmatched_globs(globs: &[String], hits: &[bool], default: &str, what: &str) -> Vec<Diagnostic> {
+    globs
+        .iter()
+        .zip(hits)
+        .filter(|(glob, hit)| !**hit && glob.as_str() != default)
+        .map(|(glob, _)| {
+            let crossing = crate::init::tracey::translate_glob(glob);
+            let hint = if crossing != *glob {
+                format!("; `*` stays within one directory here, so if files sit deeper write `{crossing}`")
+            } else {
+                String::new()
+            };
+            Diagnostic::new(
+                Code::UnmatchedGlob,
+                format!("the {what} glob `{glob}` selects no file{hint}"),
+                None,
+            )
+        })
+        .collect()
+}
+
 fn glob_set(globs: &[String], what: &str) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
@@ -86,6 +110,9 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
     let exclude_set = glob_set(&selection.exclude, "exclude")?;
 
     let mut inputs = Inputs::default();
+    // Which globs selected at least one file: a configured glob that selects none is a warning.
+    let mut spec_hits = vec![false; selection.spec.len()];
+    let mut src_hits = vec![false; selection.src.len()];
     let mut rust_files = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -121,13 +148,28 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
         }
         let file = InputFile { rel, abs };
         if file.rel.ends_with(".md") || file.rel.ends_with(".markdown") {
-            if spec_set.is_match(&file.rel) {
+            let hits = spec_set.matches(&file.rel);
+            if !hits.is_empty() {
+                hits.into_iter().for_each(|h| spec_hits[h] = true);
                 inputs.specs.push(file);
             }
-        } else if file.rel.ends_with(".rs") && src_set.is_match(&file.rel) {
-            rust_files.push(file);
+        } else if file.rel.ends_with(".rs") {
+            let hits = src_set.matches(&file.rel);
+            if !hits.is_empty() {
+                hits.into_iter().for_each(|h| src_hits[h] = true);
+                rust_files.push(file);
+            }
         }
     }
+    inputs.diagnostics.extend(unmatched_globs(
+        &selection.spec,
+        &spec_hits,
+        "**/*.md",
+        "spec",
+    ));
+    inputs
+        .diagnostics
+        .extend(unmatched_globs(&selection.src, &src_hits, "**/*.rs", "src"));
     let mut crates = CrateFinder::new(root);
     for file in rust_files {
         let unit = crates.unit_for(&file.rel);

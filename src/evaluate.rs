@@ -405,6 +405,10 @@ fn requirement_entry(
 
 /// The first id segment: `auth` of `auth.login`, `REQ` of `REQ-012`, `dsn` of `dsn~storage`.
 pub fn area_of(id: &str) -> String {
+    // A namespaced marker id `i[frame.header]` is in area `i[frame]`.
+    if let Some((prefix, inner)) = id.strip_suffix(']').and_then(|s| s.split_once('[')) {
+        return format!("{prefix}[{}]", area_of(inner));
+    }
     id.split(['.', '-', '_', '~', ':', '/'])
         .next()
         .filter(|s| !s.is_empty())

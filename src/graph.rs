@@ -8,8 +8,8 @@
 use crate::config::Config;
 use crate::evidence;
 use crate::model::{
-    Code, Diagnostic, Location, RefKind, Requirement, SourceFile, SpecFile, TestFn, TestResult,
-    TestStatus,
+    Code, Diagnostic, Location, RefForm, RefKind, Requirement, SourceFile, SpecFile, TestFn,
+    TestResult, TestStatus,
 };
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeSet, HashMap};
@@ -67,6 +67,19 @@ pub struct Model {
     /// Results that name no test found in the sources, in file order.
     pub unmatched_results: Vec<TestResult>,
     pub diagnostics: Vec<Diagnostic>,
+    /// When the documents use several marker prefixes, each prefix is a namespace and marker
+    /// requirements are known as `PREFIX[id]`; this maps each bare id to its requirements, so
+    /// a reference without a prefix still finds the one it can only mean.
+    pub bare_ids: HashMap<String, Vec<usize>>,
+    /// The marker prefixes in use when there are several (the namespaces), sorted.
+    pub namespaces: Vec<String>,
+}
+
+/// Why a written id names no single requirement.
+enum Unresolved {
+    Unknown,
+    /// Defined under several prefixes; the qualified ids.
+    Ambiguous(Vec<String>),
 }
 
 impl Model {
@@ -113,7 +126,23 @@ fn collect_requirements(model: &mut Model, specs: Vec<SpecFile>) {
         all.extend(spec.requirements);
     }
     all.sort_by(|a, b| a.location.cmp(&b.location));
-    for requirement in all {
+    let prefixes: BTreeSet<&str> = all.iter().filter_map(|r| r.prefix.as_deref()).collect();
+    let namespaced = prefixes.len() > 1;
+    if namespaced {
+        model.namespaces = prefixes.iter().map(|p| p.to_string()).collect();
+    }
+    let mut bare: Vec<Option<String>> = Vec::with_capacity(all.len());
+    if namespaced {
+        for requirement in &mut all {
+            if let Some(prefix) = &requirement.prefix {
+                let qualified = format!("{prefix}[{}]", requirement.id);
+                bare.push(Some(std::mem::replace(&mut requirement.id, qualified)));
+                continue;
+            }
+            bare.push(None);
+        }
+    }
+    for (k, requirement) in all.into_iter().enumerate() {
         if let Some(&first) = model.index.get(&requirement.id) {
             // Within-file duplicates are reported by the spec parser already.
             let first_location = &model.requirements[first].location;
@@ -133,6 +162,9 @@ fn collect_requirements(model: &mut Model, specs: Vec<SpecFile>) {
             continue;
         }
         let i = model.requirements.len();
+        if let Some(Some(id)) = bare.get_mut(k).map(Option::take) {
+            model.bare_ids.entry(id).or_default().push(i);
+        }
         model.index.insert(requirement.id.clone(), i);
         model.requirements.push(requirement);
         model.graph.add_node(i);
@@ -143,15 +175,65 @@ fn collect_requirements(model: &mut Model, specs: Vec<SpecFile>) {
     model.config_waivers = vec![None; n];
 }
 
+/// The requirement a written id names. `prefix` is the marker prefix it was written with
+/// (`i` of `i[verify x]`, or of the requirement whose `Covers:` names it): in a namespaced
+/// project it picks `i[x]`; without one, a bare id names the one requirement defined with it.
+fn resolve(model: &Model, id: &str, prefix: Option<&str>) -> Result<usize, Unresolved> {
+    if !model.namespaces.is_empty() {
+        if let Some(prefix) = prefix {
+            if let Some(&i) = model.index.get(&format!("{prefix}[{id}]")) {
+                return Ok(i);
+            }
+            if model
+                .namespaces
+                .binary_search_by(|p| p.as_str().cmp(prefix))
+                .is_ok()
+            {
+                return Err(Unresolved::Unknown);
+            }
+        }
+    }
+    if let Some(&i) = model.index.get(id) {
+        return Ok(i);
+    }
+    match model.bare_ids.get(id).map(Vec::as_slice) {
+        Some([one]) => Ok(*one),
+        Some(several) if !several.is_empty() => {
+            let mut qualified: Vec<String> = several
+                .iter()
+                .map(|&i| model.requirements[i].id.clone())
+                .collect();
+            qualified.sort();
+            Err(Unresolved::Ambiguous(qualified))
+        }
+        _ => Err(Unresolved::Unknown),
+    }
+}
+
+/// The message for an id defined under several prefixes.
+fn ambiguous(id: &str, qualified: &[String]) -> String {
+    format!(
+        "`{id}` is defined under several marker prefixes ({}), each its own namespace: write the prefix, e.g. `{}`",
+        qualified.join(", "),
+        qualified.first().map_or("r[verify id]".to_string(), |q| q.replacen('[', "[verify ", 1))
+    )
+}
+
 fn link_parents(model: &mut Model) {
     let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
     let mut edges = Vec::new();
     let mut diagnostics = Vec::new();
     for (child, requirement) in model.requirements.iter().enumerate() {
         for (parent_id, line) in &requirement.parents {
-            match model.index.get(parent_id) {
-                Some(&parent) => edges.push((parent, child)),
-                None => diagnostics.push(
+            match resolve(model, parent_id, requirement.prefix.as_deref()) {
+                Ok(parent) => edges.push((parent, child)),
+                Err(Unresolved::Ambiguous(qualified)) => diagnostics.push(Diagnostic::at(
+                    Code::UnknownParent,
+                    ambiguous(parent_id, &qualified),
+                    &requirement.location.file,
+                    *line,
+                )),
+                Err(Unresolved::Unknown) => diagnostics.push(
                     Diagnostic::at(
                         Code::UnknownParent,
                         format!(
@@ -209,8 +291,8 @@ fn find_cycles(model: &mut Model) {
 
 fn apply_config_waivers(model: &mut Model, config: &Config) {
     for (id, reason) in &config.waivers {
-        match model.index.get(id) {
-            Some(&i) => model.config_waivers[i] = Some(reason.clone()),
+        match resolve(model, id, None).ok() {
+            Some(i) => model.config_waivers[i] = Some(reason.clone()),
             None => model.diagnostics.push(Diagnostic::new(
                 Code::UnknownReference,
                 format!("the config waives `{id}`, which no document defines"),
@@ -321,7 +403,21 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
     let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
     for pending in references {
         let reference = &pending.reference;
-        let Some(&requirement) = model.index.get(&reference.id) else {
+        let prefix = match &reference.form {
+            RefForm::Marker { prefix } => Some(prefix.as_str()),
+            _ => None,
+        };
+        let resolved = resolve(model, &reference.id, prefix);
+        if let Err(Unresolved::Ambiguous(qualified)) = &resolved {
+            model.diagnostics.push(Diagnostic::at(
+                Code::UnknownReference,
+                ambiguous(&reference.id, qualified),
+                &pending.file,
+                reference.line,
+            ));
+            continue;
+        }
+        let Ok(requirement) = resolved else {
             model.diagnostics.push(
                 Diagnostic::at(
                     Code::UnknownReference,

@@ -147,6 +147,10 @@ pub struct Requirement {
     pub waived: Option<String>,
     /// Every other `Key: value` attribute, in the order written; values joined with ", ".
     pub fields: BTreeMap<String, String>,
+    /// The marker prefix it was defined with (`r` of `r[auth.login]`); `None` for the other
+    /// styles. Each prefix is its own namespace, as in tracey (PRODUCT.md section 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
 }
 
 /// What one Markdown file gave.
@@ -372,10 +376,12 @@ pub enum Code {
     /// A line that looks like a definition or reference in a known convention but is not read
     /// as one (PRODUCT.md section 13).
     NearMiss,
+    /// A configured spec or src glob selects no file.
+    UnmatchedGlob,
 }
 
 impl Code {
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::DuplicateId,
         Code::UnknownReference,
         Code::StaleReference,
@@ -390,6 +396,7 @@ impl Code {
         Code::UnknownResult,
         Code::UnreadableFile,
         Code::NearMiss,
+        Code::UnmatchedGlob,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -408,6 +415,7 @@ impl Code {
             Code::UnknownResult => "unknown-result",
             Code::UnreadableFile => "unreadable-file",
             Code::NearMiss => "near-miss",
+            Code::UnmatchedGlob => "unmatched-glob",
         }
     }
 
@@ -426,7 +434,8 @@ impl Code {
             | Code::UnknownVerb
             | Code::UnknownResult
             | Code::UnreadableFile
-            | Code::NearMiss => Severity::Warning,
+            | Code::NearMiss
+            | Code::UnmatchedGlob => Severity::Warning,
         }
     }
 
@@ -450,6 +459,7 @@ impl Code {
             Code::UnknownVerb => "A marker reference uses a verb reqtrail does not know.",
             Code::UnknownResult => "A test result names no test found in the sources.",
             Code::UnreadableFile => "A file could not be read as UTF-8 text, or was skipped.",
+            Code::UnmatchedGlob => "A configured spec or src glob selects no file.",
             Code::NearMiss => {
                 "A line looks like a definition or reference of a known convention but is not read as one."
             }

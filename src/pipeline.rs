@@ -32,10 +32,11 @@ pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
     let max_bytes = plan.max_file_bytes;
 
     let mut read_diagnostics = inputs.diagnostics.clone();
-    // Everything the walk could not enter is unreadable input.
+    // Everything the walk could not enter is unreadable input (an unmatched glob is not).
     let mut unreadable: Vec<String> = inputs
         .diagnostics
         .iter()
+        .filter(|d| d.code == crate::model::Code::UnreadableFile)
         .map(|d| {
             d.location
                 .as_ref()

@@ -358,3 +358,315 @@ fn reference_forms_with_unreadable_ids_are_reported() {
     assert_eq!(places, expected, "{report}");
     assert_eq!(requirement(&report, "store.put")["status"], "verified");
 }
+
+/// Copies a fixture (hidden `.config/` included) into a fresh directory.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// `reqtrail init` on a copy of the fixture, then `check --json -`: (init's output, config
+/// written, exit code, report).
+fn init_then_check(name: &str) -> (String, String, i32, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join(name);
+    copy_dir(Path::new(&fixture(name)), &root);
+    let root_str = root.to_str().expect("utf8").to_string();
+    let init = reqtrail().args(["init", &root_str]).output().expect("runs");
+    assert_eq!(
+        init.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let said = String::from_utf8_lossy(&init.stdout).into_owned();
+    let config = std::fs::read_to_string(root.join("reqtrail.toml")).expect("config written");
+    let (code, report) = check_json(&root_str, &[]);
+    (said, config, code, report, dir)
+}
+
+fn ids(report: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn verifying_tests(report: &Value, id: &str) -> Vec<String> {
+    requirement(report, id)["verified_by"]
+        .as_array()
+        .expect("verified_by")
+        .iter()
+        .map(|t| {
+            t["test"]
+                .as_str()
+                .or(t["name"].as_str())
+                .expect("test name")
+                .to_string()
+        })
+        .collect()
+}
+
+// r[verify compat.tracey]
+#[test]
+fn tracey_prefixes_are_namespaces() {
+    let (code, report) = check_json(&fixture("tracey"), &["--spec", "docs/**/*.md"]);
+    assert!(
+        diagnostics_with(&report, "duplicate-id").is_empty(),
+        "{report}"
+    );
+    assert_eq!(
+        ids(&report),
+        [
+            "i[frame.header]",
+            "i[frame.version]",
+            "r[frame.header]",
+            "r[frame.limits]",
+            "r[frame.payload]",
+            "w[frame.header]",
+            "w[frame.payload]"
+        ]
+    );
+    // `i[verify frame.header]` names i[frame.header] and nothing else.
+    let tests = |id: &str| verifying_tests(&report, id);
+    assert_eq!(
+        tests("i[frame.header]"),
+        ["frame::header::tests::nonzero_flags_are_rejected"]
+    );
+    assert_eq!(
+        tests("w[frame.header]"),
+        ["frame::header::tests::header_layout"]
+    );
+    assert_eq!(tests("r[frame.header]"), ["encode_then_decode"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+}
+
+// r[verify compat.tracey]
+#[test]
+fn a_reference_without_prefix_names_the_only_requirement_it_can_mean() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "docs/a.md",
+        "r[frame.header]\nHeader.\n\ni[frame.header]\nFlags.\n\ni[frame.version]\nVersion.\n",
+    );
+    write(
+        root,
+        "tests/t.rs",
+        "// Verifies: frame.version\n#[test]\nfn version() {}\n\n// Verifies: frame.header\n#[test]\nfn header() {}\n",
+    );
+    let (_, report) = check_json(root.to_str().expect("utf8"), &[]);
+    assert_eq!(verifying_tests(&report, "i[frame.version]"), ["version"]);
+    let unknown = diagnostics_with(&report, "unknown-reference");
+    assert_eq!(unknown.len(), 1, "{report}");
+    assert_eq!(unknown[0]["line"], 5);
+    let message = unknown[0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("i[frame.header], r[frame.header]"),
+        "{message}"
+    );
+}
+
+// r[verify compat.tracey-init]
+// r[verify compat.init]
+#[test]
+fn init_then_check_on_a_tracey_project() {
+    let (said, config, code, report, _dir) = init_then_check("tracey");
+    assert!(
+        said.contains("Read .config/tracey/config.styx (tracey)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`components/*/src/*.rs` -> `components/**/src/**/*.rs`"),
+        "{said}"
+    );
+    assert!(
+        config.contains(r#"src = ["components/**/src/**/*.rs", "components/**/tests/**/*.rs"]"#),
+        "{config}"
+    );
+    assert!(
+        config.contains(
+            r#"spec = ["docs/spec/wire.md", "docs/spec/codec.md", "docs/interop/**/*.md"]"#
+        ),
+        "{config}"
+    );
+    assert!(config.contains(r#"prefixes = ["i", "w"]"#), "{config}");
+    // The nested file `components/codec/src/frame/header.rs` is read: its tests verify.
+    assert_eq!(report["summary"]["requirements"], 7, "{report}");
+    assert_eq!(report["summary"]["verified"], 7, "{report}");
+    assert_eq!(report["tests"].as_array().expect("tests").len(), 6);
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+    assert_eq!(code, 0);
+}
+
+// r[verify compat.init]
+// r[verify compat.mantra]
+#[test]
+fn init_then_check_on_a_mantra_project() {
+    let (said, config, code, report, _dir) = init_then_check("mantra");
+    assert!(
+        said.contains("README.md: `README.md` is project documentation"),
+        "{said}"
+    );
+    assert!(said.contains("Id pattern:"), "{said}");
+    assert!(config.contains(r#"spec = ["reqs/**/*.md"]"#), "{config}");
+    assert!(config.contains("id-pattern = "), "{config}");
+    assert_eq!(report["summary"]["requirements"], 7, "{report}");
+    assert_eq!(report["summary"]["verified"], 7, "{report}");
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+    assert_eq!(code, 0);
+}
+
+// r[verify compat.init]
+// r[verify compat.reqtrace]
+#[test]
+fn init_then_check_on_a_reqtrace_project() {
+    let (said, config, code, report, _dir) = init_then_check("reqtrace");
+    assert!(said.contains("Read requirements.toml (reqtrace)"), "{said}");
+    assert!(
+        said.contains("reports it writes, not specs: reports/tmx.md"),
+        "{said}"
+    );
+    assert!(
+        config.contains(
+            r#"spec = ["doc/requirements/DESIGN.md", "doc/requirements/REQUIREMENTS.md"]"#
+        ),
+        "{config}"
+    );
+    // The generated report repeats DSG_CLI and REQ_CLI; it is not read, so no duplicate-id.
+    assert_eq!(report["summary"]["requirements"], 7, "{report}");
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+    // reqtrace's matrix: every design requirement is covered by code, every requirement by
+    // design. reqtrail shows the same links; its gate also wants verifying tests, which
+    // reqtrace projects do not write (`Needs: impl`, section 11, would accept the code alone).
+    for id in [
+        "DSG_STORE_MAP",
+        "DSG_STORE_DELETE",
+        "DSG_CLI",
+        "DSG_CLI_EXIT",
+    ] {
+        assert!(
+            !impl_places(&report, id).is_empty(),
+            "{id} has no implementing code"
+        );
+    }
+    for id in ["REQ_STORE", "REQ_CLI", "REQ_EXIT"] {
+        assert!(!requirement(&report, id)["children"]
+            .as_array()
+            .expect("children")
+            .is_empty());
+    }
+    assert_eq!(report["summary"]["unverified"], 7);
+    assert_eq!(code, 1);
+}
+
+// r[verify compat.init]
+#[test]
+fn init_leaves_plans_reports_fixtures_and_copies_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "docs/requirements.md",
+        "## KV-001: Put\n\nStores.\n\n## KV-002: Get\n\nReads.\n",
+    );
+    write(
+        root,
+        "docs/export.md",
+        "# Export\n\n## KV-001: Put\n\nStores.\n\n## KV-002: Get\n\nReads.\n",
+    );
+    write(root, "todo/next.md", "## KV-009: Compaction\n\nLater.\n");
+    write(root, "reports/tmx.md", "## KV-001: Put\n");
+    write(root, "plans/q3.md", "## KV-010: Replication\n\nMaybe.\n");
+    write(
+        root,
+        "tests/fixtures/broken/spec.md",
+        "## KV-001: Put\n\n## KV-001: Put\n",
+    );
+    write(root, "PLAN.md", "## KV-011: Snapshots\n");
+    write(
+        root,
+        "tests/kv.rs",
+        "// Verifies: KV-001\n#[test]\nfn put() {}\n\n// Verifies: KV-002\n#[test]\nfn get() {}\n",
+    );
+    let init = reqtrail()
+        .args(["init", root.to_str().expect("utf8")])
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&init.stdout);
+    for skipped in [
+        "docs/export.md: repeats requirements defined in docs/requirements.md",
+        "todo/next.md: under `todo/`",
+        "reports/tmx.md: under `reports/`",
+        "plans/q3.md: under `plans/`",
+        "tests/fixtures/broken/spec.md: under `fixtures/`",
+        "PLAN.md: `PLAN.md` is project documentation",
+    ] {
+        assert!(said.contains(skipped), "missing `{skipped}` in:\n{said}");
+    }
+    let config = std::fs::read_to_string(root.join("reqtrail.toml")).expect("config");
+    assert!(
+        config.contains(r#"spec = ["docs/requirements.md"]"#),
+        "{config}"
+    );
+    let (code, report) = check_json(root.to_str().expect("utf8"), &[]);
+    assert_eq!(ids(&report), ["KV-001", "KV-002"]);
+    assert_eq!(code, 0, "{report}");
+}
+
+// r[verify compat.globs]
+#[test]
+fn a_configured_glob_that_selects_nothing_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "docs/spec/a.md", "r[a.one]\nOne.\n");
+    write(
+        root,
+        "tests/a.rs",
+        "// r[verify a.one]\n#[test]\nfn one() {}\n",
+    );
+    write(root, "reqtrail.toml", "spec = [\"docs/*.md\", \"docs/spec/*.md\"]\nsrc = [\"tests/*.rs\", \"crates/*/src/*.rs\"]\n");
+    let (code, report) = check_json(root.to_str().expect("utf8"), &[]);
+    let warnings = diagnostics_with(&report, "unmatched-glob");
+    let messages: Vec<&str> = warnings
+        .iter()
+        .map(|d| d["message"].as_str().expect("m"))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "the spec glob `docs/*.md` selects no file; `*` stays within one directory here, so if files sit deeper write `docs/**/*.md`",
+            "the src glob `crates/*/src/*.rs` selects no file; `*` stays within one directory here, so if files sit deeper write `crates/**/src/**/*.rs`",
+        ],
+        "{report}"
+    );
+    assert_eq!(warnings[0]["severity"], "warning");
+    assert_eq!(report["summary"]["verified"], 1);
+    assert_eq!(code, 0);
+}

@@ -347,7 +347,8 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         .map(|h| h.start_line as usize)
         .collect();
     let last_line = scan::to_u32(lines.len()).max(1);
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    // Each marker prefix is its own namespace: `i[x]` and `r[x]` are two requirements.
+    let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
     let mut prefixes: Vec<String> = Vec::new();
     for (k, def) in defs.iter().enumerate() {
         let body_from = def.last_line + 1;
@@ -366,7 +367,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             line,
             owned_until(lines, defs, k, end, style).min(last_line),
         );
-        if let Some(&first) = seen.get(def.id.as_str()) {
+        if let Some(&first) = seen.get(&(def.prefix, def.id.as_str())) {
             let message = format!(
                 "requirement `{}` is defined twice: first at {}:{}, again at {}:{}",
                 def.id,
@@ -379,7 +380,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
                 .push(Diagnostic::at(Code::DuplicateId, message, &spec.file, line).about(&def.id));
             continue;
         }
-        seen.insert(&def.id, def.line);
+        seen.insert((def.prefix, &def.id), def.line);
 
         let mut req = Requirement {
             id: def.id.clone(),
@@ -397,6 +398,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             verification: None,
             waived: None,
             fields: BTreeMap::new(),
+            prefix: def.prefix.map(str::to_string),
         };
         let (mut attrs, mut i) = attribute_block(lines, body_from, end, def.depth, None);
         // A line such as `Checks:` with a list reads like a field but may be the requirement's

@@ -1,9 +1,19 @@
 //! `reqtrail init [ROOT]`: looks at the project's Markdown and Rust files, finds which
 //! definition styles, marker prefixes and reference forms are in use and where, and writes a
-//! commented `reqtrail.toml` pinning what it found (PRODUCT.md section 7).
+//! commented `reqtrail.toml` pinning what it found (PRODUCT.md sections 7 and 13).
+//!
+//! When the project was set up for another tool, that tool's configuration decides which files
+//! are specs and sources: tracey's `.config/tracey/config.styx` ([`tracey`], its globs
+//! translated) and reqtrace's `requirements.toml` ([`reqtrace`]). Otherwise plans, reports,
+//! fixtures and generated files are left out ([`markdown`]), and headings with lower-case
+//! dotted ids get an id pattern.
 //!
 //! [`survey`] and [`config_text`] are plain functions (files in, findings out, findings in, text
 //! out); only [`run`] writes, and it never replaces an existing config without `--force`.
+
+pub mod markdown;
+pub mod reqtrace;
+pub mod tracey;
 
 use crate::config::{Config, DEFAULT_HEADING_ID_PATTERN};
 use crate::discover::{self, Selection};
@@ -33,6 +43,14 @@ pub struct Findings {
     pub tests_with_references: usize,
     pub spec_globs: Vec<String>,
     pub src_globs: Vec<String>,
+    /// Globs to leave out (from another tool's config).
+    pub exclude: Vec<String>,
+    /// Other tools' configuration files read, with what they gave.
+    pub tool_configs: Vec<String>,
+    /// Markdown files that define ids but were not taken as specs, with the reason.
+    pub skipped: Vec<(String, String)>,
+    /// The heading id pattern the documents need, when the default does not fit, and why.
+    pub id_pattern: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,25 +61,235 @@ pub struct Document {
     pub prefixes: Vec<String>,
 }
 
-/// Walks `root` the way `check` would with no config, and parses everything it finds.
+/// Another tool's configuration found at the root, as globs for reqtrail.
+#[derive(Debug, Clone, Default)]
+struct ToolGlobs {
+    spec: Vec<String>,
+    src: Vec<String>,
+    exclude: Vec<String>,
+    /// Files another tool generates (not specs even when they repeat requirements).
+    generated: Vec<String>,
+    read: Vec<String>,
+}
+
+fn tool_globs(root: &Path) -> ToolGlobs {
+    let mut globs = ToolGlobs::default();
+    let tracey_path = root.join(".config/tracey/config.styx");
+    if let Ok(text) = std::fs::read_to_string(&tracey_path) {
+        let config = tracey::parse(&text);
+        let translate = |list: &[String]| -> Vec<String> {
+            list.iter().map(|g| tracey::translate_glob(g)).collect()
+        };
+        globs.spec.extend(translate(&config.spec));
+        globs.src.extend(translate(&config.src));
+        globs.exclude.extend(translate(&config.exclude));
+        let changed: Vec<String> = config
+            .spec
+            .iter()
+            .chain(&config.src)
+            .chain(&config.exclude)
+            .filter(|g| tracey::translate_glob(g) != **g)
+            .map(|g| format!("`{g}` -> `{}`", tracey::translate_glob(g)))
+            .collect();
+        let mut note = format!(
+            ".config/tracey/config.styx (tracey): {} spec, {} source and {} exclude glob{}",
+            config.spec.len(),
+            config.src.len(),
+            config.exclude.len(),
+            plural(config.exclude.len())
+        );
+        if !changed.is_empty() {
+            let _ = write!(
+                note,
+                "; tracey's `*` crosses directories, reqtrail's does not, so: {}",
+                changed.join(", ")
+            );
+        }
+        globs.read.push(note);
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join("requirements.toml")) {
+        if let Some(config) = reqtrace::parse(&text) {
+            globs.read.push(format!(
+                "requirements.toml (reqtrace): {} Markdown and {} Rust artefact path{}{}",
+                config.spec.len(),
+                config.src.len(),
+                plural(config.src.len()),
+                if config.generated.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; reports it writes, not specs: {}",
+                        config.generated.join(", ")
+                    )
+                }
+            ));
+            globs.spec.extend(config.spec);
+            globs.src.extend(config.src);
+            globs.generated.extend(config.generated);
+        }
+    }
+    for list in [&mut globs.spec, &mut globs.src, &mut globs.exclude] {
+        let mut seen = BTreeSet::new();
+        list.retain(|g| seen.insert(g.clone()));
+    }
+    globs
+}
+
+/// Walks `root` the way `check` would with no config (or with the globs of another tool's
+/// config), and parses everything it finds.
 pub fn survey(root: &Path) -> Result<Findings> {
-    let config = Config::default();
+    let tools = tool_globs(root);
+    let mut config = Config {
+        spec: tools.spec.clone(),
+        src: tools.src.clone(),
+        exclude: tools.exclude.clone(),
+        ..Config::default()
+    };
+    config.exclude.extend(tools.generated.iter().cloned());
     let selection = Selection::new(&config, &[], &[]);
     let inputs = discover::discover(root, &selection)?;
     let max_bytes = crate::config::DEFAULT_MAX_FILE_BYTES;
-    let spec_options = config.spec_options();
 
     let mut findings = Findings {
         project: discover::project_name(root),
         markdown_files: inputs.specs.len(),
         rust_files: inputs.sources.len(),
+        tool_configs: tools.read.clone(),
+        exclude: tools.exclude.clone(),
         ..Findings::default()
     };
-    let all_markdown: Vec<String> = inputs.specs.iter().map(|f| f.rel.clone()).collect();
+    let texts: Vec<(String, String)> = inputs
+        .specs
+        .iter()
+        .map(|file| (file.rel.clone(), discover::read_text(file, max_bytes).text))
+        .collect();
+    // Headings with lower-case dotted ids need a pattern; it is added to the default's.
+    let mut spec_options = config.spec_options();
+    let default_finds_nothing = |text: &str| {
+        spec::parse_spec("", text, &spec_options)
+            .requirements
+            .is_empty()
+    };
+    let dotted: Vec<&String> = texts
+        .iter()
+        .filter(|(rel, text)| {
+            markdown::not_a_spec(rel, text).is_none()
+                && markdown::needs_dotted_pattern(text)
+                && default_finds_nothing(text)
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    if let Some(first) = dotted.first() {
+        let pattern = format!(
+            "{DEFAULT_HEADING_ID_PATTERN}|{}",
+            markdown::DOTTED_ID_PATTERN
+        );
+        let why = format!(
+            "headings in {first}{} name lower-case dotted ids (`## notes.add: Title`), which the default pattern does not accept",
+            if dotted.len() > 1 { format!(" and {} more", dotted.len() - 1) } else { String::new() }
+        );
+        config.id_pattern = Some(pattern.clone());
+        spec_options = config.spec_options();
+        findings.id_pattern = Some((pattern, why));
+    }
+
+    let all_markdown: Vec<String> = texts.iter().map(|(rel, _)| rel.clone()).collect();
+    let from_tool = !tools.spec.is_empty();
+    let mut parsed_docs = Vec::new();
+    for (rel, text) in &texts {
+        let parsed = spec::parse_spec(rel, text, &spec_options);
+        let (Some(style), false) = (parsed.style, parsed.requirements.is_empty()) else {
+            continue;
+        };
+        // Another tool's config names its specs; otherwise plans, reports and the like are not.
+        if !from_tool {
+            if let Some(reason) = markdown::not_a_spec(rel, text) {
+                findings.skipped.push((rel.clone(), reason));
+                continue;
+            }
+        }
+        parsed_docs.push((rel.clone(), style, parsed));
+    }
+    // A document whose every id is defined in another kept one repeats them: a generated
+    // report or a copy. The original is the fuller document, then one named like a spec.
+    let spec_named = |rel: &str| {
+        let lower = rel.to_ascii_lowercase();
+        ["req", "spec"].iter().any(|w| lower.contains(w))
+    };
+    parsed_docs.sort_by(|a, b| {
+        b.2.requirements
+            .len()
+            .cmp(&a.2.requirements.len())
+            .then(spec_named(&b.0).cmp(&spec_named(&a.0)))
+            .then(a.0.cmp(&b.0))
+    });
+    let mut defined_in: BTreeMap<String, String> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for (rel, style, parsed) in parsed_docs {
+        let key = |r: &crate::model::Requirement| format!("{:?}{}", r.prefix, r.id);
+        let first_home = parsed
+            .requirements
+            .iter()
+            .map(|r| defined_in.get(&key(r)))
+            .collect::<Option<Vec<_>>>()
+            .and_then(|homes| homes.first().map(|h| h.to_string()));
+        if let Some(home) = first_home.filter(|_| !from_tool) {
+            findings.skipped.push((
+                rel,
+                format!("repeats requirements defined in {home} (a generated report or a copy)"),
+            ));
+            continue;
+        }
+        for r in &parsed.requirements {
+            defined_in.entry(key(r)).or_insert_with(|| rel.clone());
+        }
+        kept.push((rel, style, parsed));
+    }
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    findings.skipped.sort();
+    // Keep everything rather than nothing: a project whose only spec is its README.
+    if kept.is_empty() && !findings.skipped.is_empty() {
+        findings.skipped.clear();
+        return Ok(survey_keeping_all(findings, &texts, &spec_options, &inputs));
+    }
     let mut defining = BTreeSet::new();
-    for file in &inputs.specs {
-        let read = discover::read_text(file, max_bytes);
-        let parsed = spec::parse_spec(&file.rel, &read.text, &spec_options);
+    for (rel, style, parsed) in &kept {
+        for r in &parsed.requirements {
+            *findings.styles.entry(r.style).or_default() += 1;
+        }
+        findings
+            .prefixes
+            .extend(parsed.marker_prefixes.iter().cloned());
+        defining.insert(rel.clone());
+        findings.documents.push(Document {
+            file: rel.clone(),
+            style: *style,
+            requirements: parsed.requirements.len(),
+            prefixes: parsed.marker_prefixes.clone(),
+        });
+    }
+    survey_sources(&mut findings, &config, &inputs);
+    findings.spec_globs = if from_tool {
+        tools.spec.clone()
+    } else {
+        spec_globs(&all_markdown, &defining)
+    };
+    if !tools.src.is_empty() {
+        findings.src_globs = tools.src.clone();
+    }
+    Ok(findings)
+}
+
+/// The survey when every candidate would be left out: all defining documents are kept.
+fn survey_keeping_all(
+    mut findings: Findings,
+    texts: &[(String, String)],
+    spec_options: &crate::config::SpecOptions,
+    inputs: &discover::Inputs,
+) -> Findings {
+    let mut defining = BTreeSet::new();
+    for (rel, text) in texts {
+        let parsed = spec::parse_spec(rel, text, spec_options);
         let (Some(style), false) = (parsed.style, parsed.requirements.is_empty()) else {
             continue;
         };
@@ -71,15 +299,24 @@ pub fn survey(root: &Path) -> Result<Findings> {
         findings
             .prefixes
             .extend(parsed.marker_prefixes.iter().cloned());
-        defining.insert(file.rel.clone());
+        defining.insert(rel.clone());
         findings.documents.push(Document {
-            file: file.rel.clone(),
+            file: rel.clone(),
             style,
             requirements: parsed.requirements.len(),
             prefixes: parsed.marker_prefixes.clone(),
         });
     }
+    let all: Vec<String> = texts.iter().map(|(rel, _)| rel.clone()).collect();
+    let config = Config::default();
+    survey_sources(&mut findings, &config, inputs);
+    findings.spec_globs = spec_globs(&all, &defining);
+    findings
+}
 
+/// Scans the Rust sources: tests, reference forms, and the globs of the files that claim.
+fn survey_sources(findings: &mut Findings, config: &Config, inputs: &discover::Inputs) {
+    let max_bytes = crate::config::DEFAULT_MAX_FILE_BYTES;
     let mut source_options = config.source_options();
     source_options
         .prefixes
@@ -104,9 +341,7 @@ pub fn survey(root: &Path) -> Result<Findings> {
             rust_with_claims.insert(file.rel.clone());
         }
     }
-    findings.spec_globs = spec_globs(&all_markdown, &defining);
     findings.src_globs = src_globs(&rust_with_claims);
-    Ok(findings)
 }
 
 /// How a reference form is named in the findings and the config's comments.
@@ -190,6 +425,12 @@ pub fn config_text(f: &Findings) -> String {
         out,
         "# Every key is optional; run `reqtrail check` to see the result.\n"
     );
+    for note in &f.tool_configs {
+        let _ = writeln!(out, "# Read {note}.");
+    }
+    if !f.tool_configs.is_empty() {
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "# The project's name in reports.");
     let _ = writeln!(out, "project = {}\n", toml_string(&f.project));
 
@@ -206,6 +447,9 @@ pub fn config_text(f: &Findings) -> String {
             d.style.as_str(),
             plural(d.requirements)
         );
+    }
+    for (file, reason) in &f.skipped {
+        let _ = writeln!(out, "#   not a spec: {file}: {reason}");
     }
     if f.spec_globs.is_empty() {
         let _ = writeln!(
@@ -231,7 +475,11 @@ pub fn config_text(f: &Findings) -> String {
         out,
         "# Globs left out of both, e.g. example projects with deliberate gaps."
     );
-    let _ = writeln!(out, "# exclude = [\"fixtures/**\"]\n");
+    if f.exclude.is_empty() {
+        let _ = writeln!(out, "# exclude = [\"fixtures/**\"]\n");
+    } else {
+        let _ = writeln!(out, "exclude = {}\n", toml_list(&f.exclude));
+    }
 
     let styles: Vec<String> = f
         .styles
@@ -265,11 +513,19 @@ pub fn config_text(f: &Findings) -> String {
         out,
         "# Heading-style ids must match this regex (backticked ids always do)."
     );
-    let _ = writeln!(
-        out,
-        "# id-pattern = {}\n",
-        toml_string(DEFAULT_HEADING_ID_PATTERN)
-    );
+    match &f.id_pattern {
+        Some((pattern, why)) => {
+            let _ = writeln!(out, "# Set because {why}.");
+            let _ = writeln!(out, "id-pattern = {}\n", toml_string(pattern));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "# id-pattern = {}\n",
+                toml_string(DEFAULT_HEADING_ID_PATTERN)
+            );
+        }
+    }
 
     let extra: Vec<String> = f
         .prefixes
@@ -324,6 +580,9 @@ pub fn describe(f: &Findings, written: &Path) -> String {
         f.rust_files,
         plural(f.rust_files)
     );
+    for note in &f.tool_configs {
+        let _ = writeln!(out, "Read {note}.");
+    }
     let total: usize = f.styles.values().sum();
     if total == 0 {
         let _ = writeln!(
@@ -357,6 +616,15 @@ pub fn describe(f: &Findings, written: &Path) -> String {
                 d.style.as_str()
             );
         }
+    }
+    if !f.skipped.is_empty() {
+        let _ = writeln!(out, "Not taken as specs, though they define ids:");
+        for (file, reason) in &f.skipped {
+            let _ = writeln!(out, "  {file}: {reason}");
+        }
+    }
+    if let Some((pattern, why)) = &f.id_pattern {
+        let _ = writeln!(out, "Id pattern: {pattern}, because {why}");
     }
     let _ = writeln!(
         out,
