@@ -348,7 +348,7 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
             });
         }
         for reference in source.references {
-            let tests = reference.tests.iter().map(|t| t + offset).collect();
+            let tests: Vec<usize> = reference.tests.iter().map(|t| t + offset).collect();
             references.push(PendingReference {
                 file: source.file.clone(),
                 reference,
@@ -356,7 +356,39 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
             });
         }
     }
+    claim_out_of_line_modules(model, &mut references);
     references
+}
+
+/// A reference right above `mod x;` belongs to every test of module `x`, whose file is another
+/// one: the tests of that binary under that module path.
+fn claim_out_of_line_modules(model: &mut Model, references: &mut [PendingReference]) {
+    for pending in references.iter_mut() {
+        let Some((binary, module)) = &pending.reference.module else {
+            continue;
+        };
+        let prefix = format!("{module}::");
+        pending.tests.extend(
+            model
+                .tests
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| &t.test.binary == binary && t.test.name.starts_with(&prefix))
+                .map(|(i, _)| i),
+        );
+        if pending.tests.is_empty() && pending.reference.kind == crate::model::RefKind::Verify {
+            model.diagnostics.push(Diagnostic::at(
+                Code::VerifyOutsideTest,
+                format!(
+                    "`verify` reference to `{}` is above `mod {}`, which has no test function",
+                    pending.reference.id,
+                    module.rsplit("::").next().unwrap_or(module)
+                ),
+                &pending.file,
+                pending.reference.line,
+            ));
+        }
+    }
 }
 
 fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
@@ -369,7 +401,13 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
         .iter()
         .map(|t| (t.test.binary.clone(), t.test.name.clone()))
         .collect();
-    let joined = evidence::join(&keys, &results);
+    let aliases: Vec<(usize, String)> = model
+        .tests
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| t.test.generates.iter().map(move |g| (i, g.clone())))
+        .collect();
+    let joined = evidence::join_aliased(&keys, &aliases, &results);
     for (t, (test, outcome)) in model.tests.iter_mut().zip(joined.per_test).enumerate() {
         match outcome {
             Some((status, message)) => {

@@ -217,6 +217,10 @@ pub struct Reference {
     pub tests: Vec<usize>,
     /// The non-test item it belongs to, as a module path (`auth::login`), if any.
     pub item: Option<String>,
+    /// Right above an out-of-line `mod x;`: the binary and module path whose tests (in other
+    /// files) it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<(String, String)>,
 }
 
 /// A test function found in a Rust file.
@@ -234,8 +238,13 @@ pub struct TestFn {
     pub should_panic: bool,
     /// The `#[cfg(...)]` guarding the test or its module, as written, if any.
     pub cfg: Option<String>,
-    /// The attribute that made it a test (`test`, `tokio::test`, `rstest`, `proptest`, ...).
+    /// The attribute that made it a test (`test`, `tokio::test`, `rstest`, `proptest`, ...);
+    /// `NAME!` for the tests a macro invocation generates, `doctest` for an item's examples.
     pub attribute: String,
+    /// Other names its results go by, within its binary: the names a macro invocation's tests
+    /// can take (`tests::trims_spaces`), or a doctest's names (`src/lib.rs - add`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generates: Vec<String>,
 }
 
 /// What one Rust file gave.

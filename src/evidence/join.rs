@@ -47,16 +47,40 @@ pub struct Join {
 
 /// Joins `results` onto `tests`, each test given as `(binary, name)` like `model::TestFn`.
 pub fn join(tests: &[(String, String)], results: &[TestResult]) -> Join {
+    join_aliased(tests, &[], results)
+}
+
+/// [`join`], where `aliases` gives tests other names in their binary (`(test, name)`): the
+/// names of the tests a macro generates, a doctest's names (`TestFn::generates`). A doctest
+/// result's ` (line N)` is left out when looking it up.
+pub fn join_aliased(
+    tests: &[(String, String)],
+    aliases: &[(usize, String)],
+    results: &[TestResult],
+) -> Join {
     let mut index = Index::default();
-    for (i, (binary, name)) in tests.iter().enumerate() {
-        index
+    let names = tests
+        .iter()
+        .enumerate()
+        .map(|(i, (_, name))| (i, name))
+        .chain(aliases.iter().map(|(i, name)| (*i, name)));
+    for (i, name) in names {
+        let Some((binary, _)) = tests.get(i) else {
+            continue;
+        };
+        let in_binary = index
             .by_binary
             .entry(binary.as_str())
             .or_default()
             .entry(name.as_str())
-            .or_default()
-            .push(i);
-        index.by_name.entry(name.as_str()).or_default().push(i);
+            .or_default();
+        if !in_binary.contains(&i) {
+            in_binary.push(i);
+        }
+        let by_name = index.by_name.entry(name.as_str()).or_default();
+        if !by_name.contains(&i) {
+            by_name.push(i);
+        }
     }
     let suites = suite_binaries(&index, tests, results);
     // The result deciding each test's status so far.
@@ -134,7 +158,8 @@ fn suite_binaries<'t>(
         let mut holds: HashMap<&str, (usize, std::collections::HashSet<usize>)> = HashMap::new();
         let mut known_names = 0;
         for &r in &members[&suite] {
-            let Some(found) = longest_prefix(&results[r].name, |p| index.by_name.get(p)) else {
+            let name = doctest_name(&results[r].name);
+            let Some(found) = longest_prefix(name, |p| index.by_name.get(p)) else {
                 continue;
             };
             known_names += 1;
@@ -189,7 +214,7 @@ struct Index<'t> {
 
 impl Index<'_> {
     fn tests_named_by(&self, result: &TestResult, suite_binary: Option<&str>) -> Option<&[usize]> {
-        let name = result.name.as_str();
+        let name = doctest_name(&result.name);
         if let Some(tests) = suite_binary.and_then(|b| self.by_binary.get(b)) {
             if let Some(found) = longest_prefix(name, |prefix| tests.get(prefix)) {
                 return Some(found);
@@ -233,6 +258,20 @@ impl Index<'_> {
             }
         }
         found
+    }
+}
+
+/// rustdoc's `src/lib.rs - add (line 5)` without ` (line 5)`; other names as they are.
+fn doctest_name(name: &str) -> &str {
+    let Some(open) = name.rfind(" (line ") else {
+        return name;
+    };
+    let number = &name[open + " (line ".len()..];
+    match number.strip_suffix(')') {
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            &name[..open]
+        }
+        _ => name,
     }
 }
 
@@ -543,6 +582,52 @@ mod tests {
             joined.per_test[1].as_ref().map(|j| j.0),
             Some(TestStatus::Failed)
         );
+    }
+
+    // r[verify workspace.doctests]
+    // r[verify workspace.generated]
+    #[test]
+    fn aliases_join_generated_tests_and_doctests() {
+        let tests = tests(&[
+            ("text-utils", "tests::trim_cases!"),
+            ("text-utils", "crates/text-utils/src/lib.rs - add"),
+            ("other", "crates/other/src/lib.rs - add"),
+        ]);
+        let aliases = vec![
+            (0, "tests::trims_spaces".to_string()),
+            (0, "tests::trims_tabs".to_string()),
+            (1, "text-utils/src/lib.rs - add".to_string()),
+            (1, "src/lib.rs - add".to_string()),
+            (2, "other/src/lib.rs - add".to_string()),
+            (2, "src/lib.rs - add".to_string()),
+        ];
+        let in_suite = |suite: u32, name: &str, outcome| TestResult {
+            suite: Some(suite),
+            ..result(None, name, outcome)
+        };
+        let results = vec![
+            result(Some("text-utils"), "tests::trims_spaces", Outcome::Passed),
+            result(Some("text-utils"), "tests::trims_tabs", Outcome::Failed),
+            // cargo prints doctests relative to the workspace, older cargo to the package
+            in_suite(
+                0,
+                "crates/text-utils/src/lib.rs - add (line 8)",
+                Outcome::Passed,
+            ),
+            in_suite(1, "src/lib.rs - add (line 3)", Outcome::Failed),
+            result(None, "src/lib.rs - add (line x)", Outcome::Passed),
+        ];
+        let joined = join_aliased(&tests, &aliases, &results);
+        assert_eq!(
+            statuses(&joined),
+            vec![
+                Some(TestStatus::Failed),
+                Some(TestStatus::Passed),
+                Some(TestStatus::Failed)
+            ]
+        );
+        // `(line x)` is no doctest line: the name is kept whole and names nothing.
+        assert_eq!(joined.unmatched, vec![4]);
     }
 
     // r[verify workspace.flaky]

@@ -12,7 +12,7 @@ mod join;
 mod junit;
 mod libtest;
 
-pub use join::{join, Join};
+pub use join::{join, join_aliased, Join};
 
 use crate::model::TestResult;
 

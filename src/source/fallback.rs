@@ -214,6 +214,7 @@ pub(crate) fn outline(
                         should_panic: pending.should_panic,
                         cfg: None,
                         attribute,
+                        generates: Vec::new(),
                     });
                     let scope = out.add_scope(
                         container,

@@ -51,6 +51,26 @@ pub(crate) struct Scope {
 pub(crate) struct Outline {
     pub scopes: Vec<Scope>,
     pub tests: Vec<TestFn>,
+    /// Scopes that are `mod x;` declarations: their tests live in another file.
+    pub out_of_line: Vec<usize>,
+    /// Item-level macro invocations whose body is not items (`trim_cases! { a: 1; }`): they
+    /// may generate tests the sources never spell out.
+    pub invocations: Vec<Invocation>,
+    /// `macro_rules!` definitions whose body holds a test attribute: (scope, macro name).
+    pub generators: Vec<(usize, String)>,
+}
+
+/// An item-level macro invocation in a module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Invocation {
+    pub scope: usize,
+    /// The macro's name (last path segment).
+    pub name: String,
+    /// The module path it sits in.
+    pub module: String,
+    /// Every identifier in its body, in order, without repeats: the names the tests it
+    /// generates can take.
+    pub idents: Vec<String>,
 }
 
 impl Outline {
@@ -65,6 +85,9 @@ impl Outline {
                 children: Vec::new(),
             }],
             tests: Vec::new(),
+            out_of_line: Vec::new(),
+            invocations: Vec::new(),
+            generators: Vec::new(),
         }
     }
 
@@ -406,6 +429,7 @@ impl Walker<'_> {
             should_panic: facts.should_panic,
             cfg,
             attribute,
+            generates: Vec::new(),
         });
         self.outline.tests.len() - 1
     }
@@ -549,7 +573,8 @@ impl Walker<'_> {
         let path = self.joined(&name);
         if input.peek(Token![;]) {
             let semi: Token![;] = input.parse()?;
-            self.scope(parent, ScopeKind::Module, start, line(semi.span), path);
+            let scope = self.scope(parent, ScopeKind::Module, start, line(semi.span), path);
+            self.outline.out_of_line.push(scope);
             return Ok(());
         }
         let content;
@@ -589,7 +614,14 @@ impl Walker<'_> {
         } else {
             None
         };
-        let proptest = ident.is_none() && ctx == Ctx::Module && last_segment(&path) == "proptest";
+        let macro_name = last_segment(&path);
+        let proptest = ident.is_none()
+            && ctx == Ctx::Module
+            && (macro_name == "proptest" || self.options.test_macros.contains(&macro_name));
+        let body = input
+            .cursor()
+            .any_group()
+            .map(|(inside, _, _, _)| inside.token_stream());
         let end = if proptest {
             let content;
             let close = if input.peek(token::Paren) {
@@ -607,7 +639,7 @@ impl Walker<'_> {
                 end_line(close),
                 module_path,
             );
-            self.proptest(&content, group)?;
+            self.proptest(&content, group, &macro_name)?;
             close
         } else {
             input.step(|c| match c.any_group() {
@@ -616,16 +648,143 @@ impl Walker<'_> {
             })?
         };
         input.parse::<Option<Token![;]>>()?;
+        let body = body.unwrap_or_default();
         if let Some(ident) = ident {
             // `macro_rules! name { }`: a named item; its body is a template, not calls.
             let path = self.joined(&ident.to_string());
-            self.scope(parent, ScopeKind::Item, start, end_line(end), path);
+            let scope = self.scope(parent, ScopeKind::Item, start, end_line(end), path);
+            if self.holds_test_attribute(body) {
+                self.outline.generators.push((scope, ident.to_string()));
+            }
+        } else if !proptest && ctx == Ctx::Module {
+            self.invocation(body, parent, start, end_line(end), macro_name);
         }
         Ok(())
     }
 
-    /// The inside of `proptest! { }`: `#![proptest_config(..)]`, then functions, each a test.
-    fn proptest(&mut self, content: ParseStream, group: usize) -> syn::Result<()> {
+    /// A module-level macro invocation: when its body reads as items (`keep! { #[test] fn
+    /// a() {} }`), those items are walked like the module's own, so tests and references inside
+    /// attach inside; otherwise it is recorded as a possible test generator.
+    fn invocation(
+        &mut self,
+        body: proc_macro2::TokenStream,
+        parent: usize,
+        start: u32,
+        end: u32,
+        name: String,
+    ) {
+        let module = self.path.join("::");
+        if !body.is_empty() && syn::parse2::<syn::File>(body.clone()).is_ok() {
+            let saved = (
+                self.outline.scopes.len(),
+                self.outline.tests.len(),
+                self.outline.out_of_line.len(),
+                self.outline.invocations.len(),
+                self.outline.generators.len(),
+            );
+            let children = self.outline.scopes[parent].children.len();
+            let group = self.scope(parent, ScopeKind::Group, start, end, module);
+            let walked =
+                (|input: ParseStream| self.items(input, group, Ctx::Module)).parse2(body.clone());
+            if walked.is_ok() {
+                return;
+            }
+            // Not items after all (our reading is stricter than syn's): undo, then record it.
+            self.outline.scopes.truncate(saved.0);
+            self.outline.tests.truncate(saved.1);
+            self.outline.out_of_line.truncate(saved.2);
+            self.outline.invocations.truncate(saved.3);
+            self.outline.generators.truncate(saved.4);
+            self.outline.scopes[parent].children.truncate(children);
+            let module = self.path.join("::");
+            return self.record_invocation(parent, (start, end), name, module, body);
+        }
+        self.record_invocation(parent, (start, end), name, module, body);
+    }
+
+    fn record_invocation(
+        &mut self,
+        parent: usize,
+        (start, end): (u32, u32),
+        name: String,
+        module: String,
+        body: proc_macro2::TokenStream,
+    ) {
+        let path = self.joined(&format!("{name}!"));
+        let scope = self.scope(parent, ScopeKind::Item, start, end, path);
+        let mut idents = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![body];
+        while let Some(tokens) = stack.pop() {
+            for tree in tokens {
+                match tree {
+                    proc_macro2::TokenTree::Ident(i) => {
+                        let i = i.to_string();
+                        if seen.insert(i.clone()) {
+                            idents.push(i);
+                        }
+                    }
+                    proc_macro2::TokenTree::Group(g) => stack.push(g.stream()),
+                    _ => {}
+                }
+            }
+        }
+        self.outline.invocations.push(Invocation {
+            scope,
+            name,
+            module,
+            idents,
+        });
+    }
+
+    /// Whether a macro body holds `#[test]` or another test attribute, at any depth.
+    fn holds_test_attribute(&self, body: proc_macro2::TokenStream) -> bool {
+        let mut stack = vec![body];
+        while let Some(tokens) = stack.pop() {
+            let mut after_pound = false;
+            for tree in tokens {
+                match tree {
+                    proc_macro2::TokenTree::Punct(p) => after_pound = p.as_char() == '#',
+                    proc_macro2::TokenTree::Group(g) => {
+                        if after_pound && g.delimiter() == Delimiter::Bracket {
+                            let words: Vec<String> = g
+                                .stream()
+                                .into_iter()
+                                .take_while(|t| !matches!(t, proc_macro2::TokenTree::Group(_)))
+                                .filter_map(|t| match t {
+                                    proc_macro2::TokenTree::Ident(i) => Some(i.to_string()),
+                                    _ => None,
+                                })
+                                .collect();
+                            if let Some(last) = words.last() {
+                                if last == "test"
+                                    || TEST_ATTRIBUTES.contains(&last.as_str())
+                                    || self.options.test_attributes.contains(last)
+                                {
+                                    return true;
+                                }
+                            }
+                        }
+                        after_pound = false;
+                        stack.push(g.stream());
+                    }
+                    proc_macro2::TokenTree::Ident(_) | proc_macro2::TokenTree::Literal(_) => {
+                        after_pound = false
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The inside of `proptest! { }` (or a configured wrapper macro, `macro_name`):
+    /// `#![proptest_config(..)]`, then functions, each a test.
+    fn proptest(
+        &mut self,
+        content: ParseStream,
+        group: usize,
+        macro_name: &str,
+    ) -> syn::Result<()> {
         while !content.is_empty() {
             if content.peek(Token![#]) && content.peek2(Token![!]) {
                 content.call(Attribute::parse_inner)?;
@@ -683,7 +842,7 @@ impl Walker<'_> {
             let path = self.joined(&name.to_string());
             let scope = self.scope(group, ScopeKind::Fn, start, end_line(end), path);
             let facts = self.facts(&attrs);
-            let test = self.test_fn(&name, &facts, "proptest".to_string());
+            let test = self.test_fn(&name, &facts, macro_name.to_string());
             self.outline.scopes[scope].test = Some(test);
         }
         Ok(())

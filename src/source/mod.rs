@@ -10,6 +10,7 @@
 
 mod code;
 mod fallback;
+mod generated;
 mod items;
 mod lexer;
 mod refs;
@@ -82,6 +83,7 @@ pub fn scan_source(
             should_panic: false,
             cfg: None,
             attribute: "reference".to_string(),
+            generates: Vec::new(),
         });
     }
 
@@ -93,7 +95,9 @@ pub fn scan_source(
         fallback::test_spans(&outline)
     };
     let mut references = Vec::with_capacity(found.len());
+    let mut made = generated::Made::new();
     for r in found {
+        let mut module = None;
         let (ref_tests, item) = if r.form == RefForm::FileReference {
             ((0..tests.len()).collect(), None)
         } else {
@@ -102,9 +106,21 @@ pub fn scan_source(
             } else {
                 fallback::attach(&fallback_spans, &lines, r.line, r.inner_doc)
             };
-            resolve(&outline, target)
+            let mut ref_tests = Vec::new();
+            if let (true, Target::Scope(s)) = (parsed, target) {
+                if outline.out_of_line.contains(&s) {
+                    // The module's tests are in its own file: the graph finds them.
+                    module = Some((unit.binary.clone(), outline.scopes[s].path.clone()));
+                } else if r.kind == RefKind::Verify {
+                    ref_tests =
+                        generated::claimed(&outline, &lexed, s, file, unit, &mut tests, &mut made);
+                }
+            }
+            let (resolved, item) = resolve(&outline, target);
+            ref_tests.extend(resolved);
+            (ref_tests, item)
         };
-        if r.kind == RefKind::Verify && ref_tests.is_empty() {
+        if r.kind == RefKind::Verify && ref_tests.is_empty() && module.is_none() {
             diagnostics.push(Diagnostic::at(
                 Code::VerifyOutsideTest,
                 format!(
@@ -124,6 +140,7 @@ pub fn scan_source(
             line: r.line,
             tests: ref_tests,
             item,
+            module,
         });
     }
     diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.line));

@@ -59,17 +59,31 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
     let mut keyword: Option<&'static str> = None;
     // While inside a blanked brace: where its inside starts, and the stack depth of the brace.
     let mut blanking: Option<(usize, usize)> = None;
+    // While inside a `macro_rules!` body, kept whole: the stack depth of its brace. The
+    // scanner looks in it for test attributes (a test generator).
+    let mut verbatim: Option<usize> = None;
+    // The last byte that is not whitespace: `name! {` is a macro invocation, whose body is kept
+    // (it may hold items, or the names of the tests it generates); bodies inside it are cut.
+    let mut last_seen = 0u8;
     let mut i = start;
     while i < n {
         let b = masked[i];
+        if !b.is_ascii_whitespace() && b != b'{' {
+            last_seen = b;
+        }
         match b {
             b'(' | b'[' | b'{' => {
-                if b == b'{' && blanking.is_none() {
+                if b == b'{' && blanking.is_none() && verbatim.is_none() {
                     let at_item_level = matches!(stack.last(), None | Some(b'{'));
-                    if !(at_item_level && holds_items(keyword)) {
+                    if at_item_level && keyword == Some("macro_rules") {
+                        verbatim = Some(stack.len() + 1);
+                    } else if !(at_item_level && (holds_items(keyword) || last_seen == b'!')) {
                         blanking = Some((i + 1, stack.len() + 1));
                     }
                     keyword = None;
+                }
+                if b == b'{' {
+                    last_seen = b'{';
                 }
                 stack.push(b);
             }
@@ -88,11 +102,17 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                         blanking = None;
                     }
                 }
+                if verbatim.is_some_and(|depth| stack.len() < depth) {
+                    verbatim = None;
+                }
                 if b == b'}' {
                     keyword = None;
                 }
             }
-            b';' if blanking.is_none() && matches!(stack.last(), None | Some(b'{')) => {
+            b';' if blanking.is_none()
+                && verbatim.is_none()
+                && matches!(stack.last(), None | Some(b'{')) =>
+            {
                 keyword = None;
             }
             _ if is_ident_byte(b) => {
@@ -101,6 +121,7 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                     i += 1;
                 }
                 if blanking.is_none()
+                    && verbatim.is_none()
                     && keyword.is_none()
                     && matches!(stack.last(), None | Some(b'{'))
                 {

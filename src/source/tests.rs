@@ -888,3 +888,167 @@ fn mutated_fixtures_never_panic_or_hang() {
             .all(|r| r.tests.iter().all(|&t| t < sf.tests.len())));
     }
 }
+
+// r[verify workspace.attachment]
+#[test]
+fn a_reference_above_an_out_of_line_module_names_that_module() {
+    let text = r#"pub fn double(n: u32) -> u32 { n * 2 }
+
+// r[verify x.two]
+#[cfg(test)]
+mod tests;
+"#;
+    let sf = scan("src/lib.rs", text, "calc", &[]);
+    let r = reference(&sf, "x.two");
+    assert_eq!(r.module, Some(("calc".to_string(), "tests".to_string())));
+    assert!(r.tests.is_empty());
+    // The graph finds the tests in src/tests.rs; no warning here.
+    assert!(codes(&sf).is_empty(), "{:?}", sf.diagnostics);
+}
+
+// r[verify workspace.attachment]
+#[test]
+fn a_reference_inside_an_item_macro_belongs_to_the_test_inside() {
+    let text = r#"mod tests {
+    my_macro! {
+        // r[verify x.one]
+        #[test]
+        fn inside() {}
+    }
+
+    #[test]
+    fn after() {}
+}
+"#;
+    let sf = scan("src/lib.rs", text, "calc", &[]);
+    assert_eq!(names(&sf), vec!["tests::inside", "tests::after"]);
+    assert_eq!(tests_of(&sf, "x.one"), vec!["tests::inside"]);
+}
+
+// r[verify workspace.generated]
+#[test]
+fn configured_wrapper_macros_hold_tests_like_proptest() {
+    let text = r#"mod tests {
+    props! {
+        // r[verify x.wrapped]
+        #[test]
+        fn reverses(s in "[a-z]{0,8}") { check(s); }
+
+        #[test]
+        fn other(n in 0u8..3) { check(n); }
+    }
+}
+"#;
+    let options = SourceOptions {
+        test_macros: vec!["props".to_string()],
+        ..SourceOptions::default()
+    };
+    let sf = scan_source("src/lib.rs", text, &unit("calc", &[]), &options);
+    assert_eq!(names(&sf), vec!["tests::reverses", "tests::other"]);
+    assert_eq!(tests_of(&sf, "x.wrapped"), vec!["tests::reverses"]);
+    assert_eq!(sf.tests[0].attribute, "props");
+    // Without the config key the invocation is a generator like any other: the reference
+    // claims every test it generates, under the macro's name.
+    let sf = scan("src/lib.rs", text, "calc", &[]);
+    assert_eq!(tests_of(&sf, "x.wrapped"), vec!["tests::props!"]);
+    assert!(sf.tests[0]
+        .generates
+        .contains(&"tests::reverses".to_string()));
+    assert!(sf.tests[0].generates.contains(&"tests::other".to_string()));
+}
+
+// r[verify workspace.generated]
+#[test]
+fn macro_generated_tests_are_claimed_at_the_invocation_and_the_definition() {
+    let text = r#"// r[verify x.def]
+macro_rules! trim_cases {
+    ($($name:ident: $input:expr => $want:expr;)*) => {
+        $( #[test] fn $name() { assert_eq!($input.trim(), $want); } )*
+    };
+}
+
+macro_rules! not_a_generator {
+    ($x:expr) => { $x + 1 };
+}
+
+mod tests {
+    // r[verify x.call]
+    trim_cases! {
+        trims_spaces: "  a " => "a";
+        trims_tabs: "\ta\t" => "a";
+    }
+
+    trim_cases! {
+        trims_newlines: "\na\n" => "a";
+    }
+}
+"#;
+    let sf = scan("src/lib.rs", text, "text-utils", &[]);
+    assert!(codes(&sf).is_empty(), "{:?}", sf.diagnostics);
+    assert_eq!(tests_of(&sf, "x.call"), vec!["tests::trim_cases!"]);
+    assert_eq!(
+        tests_of(&sf, "x.def"),
+        vec!["tests::trim_cases!", "tests::trim_cases!"]
+    );
+    let first = &sf.tests[reference(&sf, "x.call").tests[0]];
+    assert_eq!(first.line, line_of(text, "trim_cases! {"));
+    assert!(first.generates.contains(&"tests::trims_spaces".to_string()));
+    assert!(first.generates.contains(&"tests::trims_tabs".to_string()));
+    assert!(!first
+        .generates
+        .contains(&"tests::trims_newlines".to_string()));
+}
+
+// r[verify workspace.doctests]
+#[test]
+fn a_reference_on_a_documented_item_claims_its_doctests() {
+    let text = r#"/// Adds.
+///
+/// ```
+/// assert_eq!(calc::add(1, 1), 2);
+/// ```
+// r[verify x.doc]
+pub fn add(a: u32, b: u32) -> u32 { a + b }
+
+pub struct Counter(u32);
+
+impl Counter {
+    /// r[verify x.method]
+    ///
+    /// ```should_panic
+    /// calc::Counter(0).fail();
+    /// ```
+    pub fn fail(&self) {}
+
+    /// No example here.
+    ///
+    /// ```text
+    /// not rust
+    /// ```
+    // r[verify x.none]
+    pub fn plain(&self) {}
+}
+"#;
+    let sf = scan("crates/calc/src/lib.rs", text, "calc", &[]);
+    assert_eq!(tests_of(&sf, "x.doc"), vec!["crates/calc/src/lib.rs - add"]);
+    assert_eq!(
+        tests_of(&sf, "x.method"),
+        vec!["crates/calc/src/lib.rs - Counter::fail"]
+    );
+    let doctest = &sf.tests[reference(&sf, "x.doc").tests[0]];
+    assert_eq!(doctest.attribute, "doctest");
+    assert_eq!(
+        doctest.generates,
+        vec![
+            "crates/calc/src/lib.rs - add",
+            "calc/src/lib.rs - add",
+            "src/lib.rs - add",
+            "lib.rs - add"
+        ]
+    );
+    assert!(tests_of(&sf, "x.none").is_empty());
+    assert_eq!(
+        codes(&sf),
+        vec![(Code::VerifyOutsideTest, line_of(text, "x.none"))]
+    );
+}
