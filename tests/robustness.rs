@@ -1552,6 +1552,7 @@ fn the_fuzz_targets_are_laid_out_for_cargo_fuzz() {
             ("source", "fuzz_targets/source.rs"),
             ("results", "fuzz_targets/results.rs"),
             ("config", "fuzz_targets/config.rs"),
+            ("nested", "fuzz_targets/nested.rs"),
         ]
     );
     for (_, path) in bins {
@@ -2129,4 +2130,37 @@ fn mentions_in_the_pr_summary_notify_nobody() {
         .filter(|after| after[1..].starts_with(|c: char| c.is_ascii_alphanumeric()))
         .collect();
     assert_eq!(live, Vec::<&str>::new(), "{}", run.stdout);
+}
+
+// r[verify robust.special-files]
+#[test]
+fn a_fifo_named_like_an_ignore_file_does_not_hang_the_walk() {
+    let p = Project::healthy();
+    p.write(
+        "docs/sub/more.md",
+        "# More\n\nr[more.one]\nA requirement.\n",
+    );
+    // Nobody ever writes to these pipes: reading one blocks forever.
+    let pipe = p.path("docs/sub/.gitignore");
+    if !tool("mkfifo", &[pipe.as_os_str()]) {
+        return;
+    }
+    let run = p.check(&[]);
+    // The directory governed by the pipe was not walked: the verdict is incomplete (exit 2),
+    // the rest of the report is there, and the warning names the pipe.
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.status_of("ok.one"), "verified");
+    let warnings = run.diagnostics("unreadable-file");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].0, "docs/sub/.gitignore");
+    assert!(warnings[0].2.contains("a FIFO"), "{warnings:?}");
+
+    // At the root, where the walk cannot go around it: a clear error.
+    let q = Project::healthy();
+    let pipe = q.path(".ignore");
+    if !tool("mkfifo", &[pipe.as_os_str()]) {
+        return;
+    }
+    let run = q.check(&[]);
+    assert_exit_2(&run, &[".ignore", "a FIFO"]);
 }
