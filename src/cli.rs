@@ -448,7 +448,8 @@ fn with_ci_sections(
     };
     out = before_verdict(out, &written_outputs(plan));
     if plan.format == Format::Github {
-        out = report::github::render(report, verdict) + &report::terminal::github_fenced(&out);
+        out = report::github::render(report, verdict, options.scope.as_ref())
+            + &report::terminal::github_fenced(&out);
     }
     out
 }
