@@ -403,6 +403,8 @@ mod tests {
             requirements,
             tests: vec![],
             diagnostics,
+            dirty: false,
+            evidence: Default::default(),
         }
     }
 

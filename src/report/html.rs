@@ -70,6 +70,8 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         project => if report.project.is_empty() { report.root.as_str() } else { report.project.as_str() },
         root => report.root,
         commit => report.commit,
+        dirty => report.dirty,
+        ledger => report.evidence,
         generated_at => report.generated_at,
         generated_display => display_time(&report.generated_at),
         tool_name => report.tool.name,
