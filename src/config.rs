@@ -48,6 +48,10 @@ pub struct Config {
     pub waivers: BTreeMap<String, String>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_bytes: Option<u64>,
+    /// A requirement `a.b` is also a child of `a` when `a` is defined, the hierarchy mantra
+    /// infers from dotted ids (PRODUCT.md section 13).
+    #[serde(default)]
+    pub dotted_parents: bool,
     /// Where the config was read from (as the user named it) and the line of each waiver, so
     /// diagnostics about waivers point at the right file and line.
     #[serde(skip)]

@@ -109,7 +109,7 @@ pub fn build(
 ) -> Model {
     let mut model = Model::default();
     collect_requirements(&mut model, specs);
-    link_parents(&mut model);
+    link_parents(&mut model, config.dotted_parents);
     find_cycles(&mut model);
     apply_config_waivers(&mut model, config);
     check_waiver_reasons(&mut model, config);
@@ -216,11 +216,35 @@ fn ambiguous(id: &str, qualified: &[String]) -> String {
     )
 }
 
-fn link_parents(model: &mut Model) {
+/// The nearest dotted ancestor of a requirement that is defined: `a.b` for `a.b.c`, else `a`.
+fn dotted_parent(model: &Model, requirement: &crate::model::Requirement) -> Option<usize> {
+    let bare = match (&requirement.prefix, model.namespaces.is_empty()) {
+        (Some(prefix), false) => requirement
+            .id
+            .strip_prefix(prefix.as_str())
+            .and_then(|r| r.strip_prefix('['))
+            .and_then(|r| r.strip_suffix(']'))
+            .unwrap_or(&requirement.id),
+        _ => requirement.id.as_str(),
+    };
+    let mut id = bare;
+    while let Some((head, _)) = id.rsplit_once('.') {
+        if let Ok(parent) = resolve(model, head, requirement.prefix.as_deref()) {
+            return Some(parent);
+        }
+        id = head;
+    }
+    None
+}
+
+fn link_parents(model: &mut Model, dotted: bool) {
     let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
     let mut edges = Vec::new();
     let mut diagnostics = Vec::new();
     for (child, requirement) in model.requirements.iter().enumerate() {
+        if dotted {
+            edges.extend(dotted_parent(model, requirement).map(|parent| (parent, child)));
+        }
         for (parent_id, line) in &requirement.parents {
             match resolve(model, parent_id, requirement.prefix.as_deref()) {
                 Ok(parent) => edges.push((parent, child)),

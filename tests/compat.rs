@@ -670,3 +670,78 @@ fn a_configured_glob_that_selects_nothing_is_a_warning() {
     assert_eq!(report["summary"]["verified"], 1);
     assert_eq!(code, 0);
 }
+
+// r[verify compat.mantra]
+#[test]
+fn dotted_ids_form_the_hierarchy_mantra_infers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "reqs/notes.md",
+        "# notes: Notes\n\nKeep notes.\n\n## notes.add: Add\n\nAdds one.\n\n\
+         ## notes.add.bulk: Add many\n\nAdds several at once.\n\n## notes.sync.remote: Sync\n\nSyncs.\n",
+    );
+    write(
+        root,
+        "tests/notes.rs",
+        "#[test]\nfn all() {\n    verify_req!(\"notes\", \"notes.add.bulk\", \"notes.sync.remote\" => {});\n}\n",
+    );
+    let init = reqtrail()
+        .args(["init", root.to_str().expect("utf8")])
+        .output()
+        .expect("runs");
+    assert_eq!(init.status.code(), Some(0));
+    let config = std::fs::read_to_string(root.join("reqtrail.toml")).expect("config");
+    assert!(config.contains("dotted-parents = true"), "{config}");
+    let (code, report) = check_json(root.to_str().expect("utf8"), &[]);
+    let children = |id: &str| strings(&requirement(&report, id)["children"]);
+    // `notes.sync.remote` skips the undefined `notes.sync` and hangs under `notes`.
+    assert_eq!(children("notes"), ["notes.add", "notes.sync.remote"]);
+    assert_eq!(children("notes.add"), ["notes.add.bulk"]);
+    assert_eq!(
+        strings(&requirement(&report, "notes.add.bulk")["parents"]),
+        ["notes.add"]
+    );
+    assert!(
+        diagnostics_with(&report, "unknown-parent").is_empty(),
+        "{report}"
+    );
+    assert_eq!(code, 0, "{report}");
+}
+
+// r[verify compat.init]
+#[test]
+fn init_then_check_on_an_openfasttrace_project() {
+    let (_said, config, code, report, _dir) = init_then_check("oft");
+    assert!(config.contains(r#"spec = ["doc/**/*.md"]"#), "{config}");
+    assert_eq!(
+        ids(&report),
+        [
+            "dsn~bucket-store",
+            "feat~rate-limit",
+            "req~refill",
+            "req~token-bucket"
+        ]
+    );
+    let parents = |id: &str| strings(&requirement(&report, id)["parents"]);
+    assert_eq!(parents("req~token-bucket"), ["feat~rate-limit"]);
+    assert_eq!(
+        parents("dsn~bucket-store"),
+        ["req~refill", "req~token-bucket"]
+    );
+    assert_eq!(
+        requirement(&report, "dsn~bucket-store")["fields"]["Needs"],
+        "impl, utest"
+    );
+    assert_eq!(
+        impl_places(&report, "dsn~bucket-store"),
+        [("src/lib.rs".to_string(), 6)]
+    );
+    assert_eq!(report["summary"]["verified"], 4, "{report}");
+    assert!(
+        report["diagnostics"].as_array().expect("diags").is_empty(),
+        "{report}"
+    );
+    assert_eq!(code, 0);
+}

@@ -517,6 +517,11 @@ pub fn config_text(f: &Findings) -> String {
         Some((pattern, why)) => {
             let _ = writeln!(out, "# Set because {why}.");
             let _ = writeln!(out, "id-pattern = {}\n", toml_string(pattern));
+            let _ = writeln!(
+                out,
+                "# Dotted ids form a hierarchy, as mantra reads them: `notes.add` is a child of `notes`."
+            );
+            let _ = writeln!(out, "dotted-parents = true\n");
         }
         None => {
             let _ = writeln!(

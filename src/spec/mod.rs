@@ -363,10 +363,8 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
         let end = end.max(body_from);
 
         let line = scan::to_u32(def.line).saturating_add(1);
-        let span = crate::model::LineSpan::new(
-            line,
-            owned_until(lines, defs, k, end, style).min(last_line),
-        );
+        let owned = owned_until(lines, defs, k, end, style);
+        let span = crate::model::LineSpan::new(line, owned.min(last_line));
         if let Some(&first) = seen.get(&(def.prefix, def.id.as_str())) {
             let message = format!(
                 "requirement `{}` is defined twice: first at {}:{}, again at {}:{}",
@@ -446,6 +444,11 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             prev_blank = blank;
             i += 1;
         }
+        if style == DefinitionStyle::Heading {
+            // reqtrace keeps deeper headings in the description and puts `Covers:` after
+            // them; the text ends at the first sub-heading, the attributes are still read.
+            late_in_subsections(&mut req, lines, end, owned as usize, def.depth);
+        }
         req.text = text.trim().to_string();
         req.title = match &def.title {
             Some(title) => title.clone(),
@@ -459,6 +462,40 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
     prefixes.sort();
     prefixes.dedup();
     spec.marker_prefixes = prefixes;
+}
+
+/// Reads the `Covers:`-like attribute paragraphs in the sub-sections of a heading requirement,
+/// lines `from..to`; each line is looked at once.
+fn late_in_subsections(
+    req: &mut Requirement,
+    lines: &Lines<'_>,
+    from: usize,
+    to: usize,
+    depth: usize,
+) {
+    let mut j = from;
+    let mut prev_blank = true;
+    while j < to {
+        if lines.has(j, NOT_PROSE) {
+            prev_blank = true;
+            j += 1;
+            continue;
+        }
+        let blank = quoted(lines, j, depth).trim().is_empty();
+        if prev_blank && !blank {
+            let (late, stop) = attribute_block(lines, j, to, depth, Some(&HEADING_LATE_KEYS));
+            if stop > j {
+                for attr in &late {
+                    apply(req, attr);
+                }
+                j = stop;
+                prev_blank = false;
+                continue;
+            }
+        }
+        prev_blank = blank;
+        j += 1;
+    }
 }
 
 /// The last line (1-based) definition `k` owns: the end of its text (`text_end`, 0-based
