@@ -17,12 +17,21 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+/// `reqtrail --version`: the package version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("REQTRAIL_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "reqtrail",
-    version,
+    version = VERSION,
     about = "Requirements traceability for Rust: which specified behaviour has no passing test?",
-    after_help = "Exit codes: 0 the gate passed, 1 the gate failed, 2 reqtrail could not do its job.\nDocs: docs/guide.md"
+    disable_help_subcommand = true,
+    after_help = "Exit codes: 0 the gate passed, 1 the gate failed, 2 reqtrail could not do its job.\nThe user's guide: `reqtrail help` lists its topics, `reqtrail help TOPIC` prints one."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -39,6 +48,15 @@ pub enum Command {
     Show(ShowArgs),
     /// Detect the conventions in use and write a commented reqtrail.toml.
     Init(InitArgs),
+    /// The user's guide: `help` lists the topics, `help TOPIC` prints one (`help check` is
+    /// `check --help`).
+    Help(HelpArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HelpArgs {
+    /// A chapter of the guide (start, requirements, ...), `ci`, a diagnostic code, or a command.
+    pub topic: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -153,7 +171,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             print_stdout(&crate::init::run(&args.root, args.force)?)?;
             Ok(0)
         }
+        Command::Help(args) => help(args),
     }
+}
+
+fn help(args: HelpArgs) -> Result<i32> {
+    use clap::CommandFactory;
+    let Some(topic) = args.topic else {
+        print_stdout(&crate::help::index())?;
+        return Ok(0);
+    };
+    let mut command = Cli::command();
+    if let Some(sub) = command.find_subcommand_mut(&topic) {
+        let sub = sub.clone().bin_name(format!("reqtrail {topic}"));
+        print_stdout(&format!("{}\n", sub.clone().render_long_help()))?;
+        return Ok(0);
+    }
+    print_stdout(&crate::help::topic(&topic)?)?;
+    Ok(0)
 }
 
 fn check(args: CheckArgs) -> Result<i32> {
@@ -196,11 +231,20 @@ fn show(args: ShowArgs) -> Result<i32> {
         .find(|r| r.id == args.id)
         .or_else(|| report.requirements.iter().find(|r| r.id == wanted));
     let Some(requirement) = found else {
-        let suggestion =
-            crate::graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
-                .suggest(&args.id)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+        // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
+        // the edit-distance suggester (which counts every changed letter) would not offer.
+        let same_but_case = report
+            .requirements
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(&args.id) || r.id.eq_ignore_ascii_case(wanted))
+            .map(|r| r.id.clone());
+        let suggestion = same_but_case
+            .or_else(|| {
+                crate::graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
+                    .suggest(&args.id)
+            })
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         bail!("no requirement `{}` is defined{suggestion}", args.id);
     };
     print_stdout(&report::human::render_show(
@@ -313,6 +357,16 @@ fn write_outputs(
             plan.output(OutputKind::Html).map(|_| {
                 let options = report::html::HtmlOptions {
                     source_link: plan.link.as_ref().map(|l| l.as_str().to_string()),
+                    results_files: plan
+                        .input
+                        .results
+                        .iter()
+                        .map(|p| plan::shown_path(&plan.input.root, p))
+                        .collect(),
+                    modified: report
+                        .commit
+                        .as_ref()
+                        .and_then(|_| git_modified(&plan.input.root)),
                 };
                 report::html::render(report, &options)
             })
@@ -373,8 +427,51 @@ fn with_ci_sections(
             None => format!("{sections}{summary}"),
         }
     };
+    out = before_verdict(out, &written_outputs(plan));
     if plan.format == Format::Github {
         out = report::github::render(report, verdict) + &out;
     }
     out
+}
+
+/// `wrote FILE (what)` for every output file of this run, so the user learns where each went.
+fn written_outputs(plan: &CheckPlan) -> String {
+    let mut out = String::new();
+    for output in &plan.outputs {
+        if let Destination::File(path) = &output.to {
+            let what = match output.kind {
+                OutputKind::Html => "the HTML report: open it in a browser",
+                OutputKind::Json => "the JSON report",
+                OutputKind::Csv => "the CSV export",
+                OutputKind::Sarif => "SARIF",
+                OutputKind::Markdown => "the Markdown summary",
+            };
+            out.push_str(&format!("wrote {} ({what})\n", path.display()));
+        }
+    }
+    out
+}
+
+/// Inserts `lines` right above the verdict, the summary's last line.
+fn before_verdict(summary: String, lines: &str) -> String {
+    if lines.is_empty() {
+        return summary;
+    }
+    match summary.trim_end().rfind('\n') {
+        Some(at) => format!("{}{lines}{}", &summary[..at + 1], &summary[at + 1..]),
+        None => format!("{lines}{summary}"),
+    }
+}
+
+/// Whether tracked files under `root` differ from the commit (the printed cover says so), or
+/// `None` when git cannot tell.
+fn git_modified(root: &std::path::Path) -> Option<bool> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=no", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    output.status.success().then_some(!output.stdout.is_empty())
 }

@@ -181,10 +181,13 @@ fn judge(
             ),
             None => format!("test `{}` {}", t.test.name, t.status.as_str()),
         });
-    let active_children: Vec<&(usize, &Verdict)> = children
+    let mut active_children: Vec<&(usize, &Verdict)> = children
         .iter()
         .filter(|(c, _)| model.requirements[*c].lifecycle.is_counted())
         .collect();
+    // By id, so the child named in a reason and the list of unfinished children read sorted
+    // rather than in the order the edges were added.
+    active_children.sort_by(|a, b| model.requirements[a.0].id.cmp(&model.requirements[b.0].id));
     let child_failure = active_children.iter().find_map(|(c, v)| {
         v.failing_test
             .as_ref()

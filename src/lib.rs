@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod evidence;
 pub mod gate;
 pub mod graph;
+pub(crate) mod help;
 pub mod init;
 pub mod model;
 pub(crate) mod output;

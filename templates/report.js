@@ -27,6 +27,10 @@
   var RESULT_ICON = ['\u2713', '\u2717', '!', '\u2212', '\u25CB', '?'];
   var LIFECYCLE = ['draft', 'proposed', 'approved', 'active', 'deprecated', 'rejected'];
   var GRID_LIMIT = 200;
+  // "Show all" and the print button build rows this many at a time, one batch per frame, so
+  // 10,000 rows never freeze the page; a screen reader hears the row count once typing stops.
+  var CHUNK = 250;
+  var ANNOUNCE_DELAY = 800;
   var CHIPS_SHOWN = 3;
   var IMPLS_SHOWN = 2;
 
@@ -94,7 +98,14 @@
     return a;
   }
   function reqLink(id) {
-    var a = el('a', 'rid', id);
+    var a = el('a', 'rid');
+    // Long ids break after their separators rather than anywhere.
+    var parts = id.split(/([.\-~_:])/);
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) continue;
+      a.appendChild(document.createTextNode(parts[i]));
+      if (/^[.\-~_:]$/.test(parts[i])) a.appendChild(document.createElement('wbr'));
+    }
     a.href = '#req-' + encodeURIComponent(id);
     return a;
   }
@@ -112,10 +123,48 @@
     b.appendChild(document.createTextNode(STATUS_LABEL[r.s]));
     return b;
   }
-  function resultIcon(res) {
+  // The icon of a result. Where no label follows it (chips, grid cells) it is an image named
+  // by the result, so a screen reader reads "failed" rather than an empty cell.
+  function resultIcon(res, labelled) {
     var s = el('span', 'res res-' + RESULT[res], RESULT_ICON[res]);
-    s.setAttribute('aria-hidden', 'true');
+    if (labelled) {
+      s.setAttribute('aria-hidden', 'true');
+    } else {
+      s.setAttribute('role', 'img');
+      s.setAttribute('aria-label', RESULT_LABEL[res]);
+    }
     return s;
+  }
+  // Text that may break after `::`, `/` and `_` (long test and file names) rather than
+  // anywhere, so a printed page shows every name whole.
+  function breakable(cls, text) {
+    var span = el('span', cls);
+    var parts = String(text).split(/(::|\/|_)/);
+    for (var i = 0; i < parts.length; i++) {
+      if (!parts[i]) continue;
+      span.appendChild(document.createTextNode(parts[i]));
+      if (parts[i] === '::' || parts[i] === '/' || parts[i] === '_') span.appendChild(document.createElement('wbr'));
+    }
+    return span;
+  }
+  // Display names for a set of tests: the last path segment, and where two tests share it,
+  // the binary (`get_set · client`) or, in the same binary, the whole path.
+  function testLabels(indices) {
+    var bySeg = Object.create(null);
+    indices.forEach(function (t) {
+      var seg = lastSegment(T[t].name);
+      (bySeg[seg] = bySeg[seg] || []).push(t);
+    });
+    var labels = Object.create(null);
+    indices.forEach(function (t) {
+      var seg = lastSegment(T[t].name);
+      var same = bySeg[seg].filter(function (u) { return u !== t; });
+      if (!same.length) { labels[t] = seg; return; }
+      var sameBin = same.some(function (u) { return T[u].bin === T[t].bin; });
+      var otherBin = same.some(function (u) { return T[u].bin !== T[t].bin; });
+      labels[t] = (sameBin ? T[t].name : seg) + (otherBin ? ' \u00B7 ' + T[t].bin : '');
+    });
+    return labels;
   }
 
   /* ---- filtering and sorting ---- */
@@ -217,7 +266,8 @@
 
   function rowGroup(i) {
     var r = R[i];
-    var open = state.printing || state.expandAll || !!state.open[i];
+    // Printed, the matrix stays compact; the details follow it (see printDetails).
+    var open = !state.printing && (state.expandAll || !!state.open[i]);
     var cls = 'req st-' + STATUS[r.s] + ' lc-' + LIFECYCLE[r.c];
     if (!counted(r)) cls = 'req nc lc-' + LIFECYCLE[r.c];
     if (i === state.target) cls += ' target';
@@ -241,12 +291,14 @@
 
     var tdDoc = cell(tr, 'c-doc', 'Document');
     // Break long paths after a slash rather than anywhere.
-    var parts = (D.files[r.f] + ':' + r.l).split('/');
+    var parts = D.files[r.f].split('/');
     for (var p = 0; p < parts.length; p++) {
       var last = p === parts.length - 1;
       tdDoc.appendChild(document.createTextNode(parts[p] + (last ? '' : '/')));
       if (!last) tdDoc.appendChild(document.createElement('wbr'));
     }
+    tdDoc.appendChild(document.createElement('wbr'));
+    tdDoc.appendChild(document.createTextNode(':' + r.l));
     tdDoc.title = D.files[r.f] + ':' + r.l;
 
     var tdStatus = cell(tr, 'c-status', 'Status');
@@ -255,11 +307,12 @@
     var tdTests = cell(tr, 'c-tests', 'Verifying tests');
     if (r.v && r.v.length) {
       var ul = el('ul', 'chips');
+      var labels = testLabels(r.v.map(function (link) { return link[0]; }));
       for (var v = 0; v < r.v.length && v < CHIPS_SHOWN; v++) {
         var test = T[r.v[v][0]];
         var li = el('li');
         li.appendChild(resultIcon(test.res));
-        var name = el('span', 'name', lastSegment(test.name));
+        var name = breakable('name', labels[r.v[v][0]]);
         name.title = test.name + ' (' + test.bin + '): ' + RESULT_LABEL[test.res];
         li.appendChild(name);
         if (r.v[v][2] & 1) li.appendChild(el('span', 'flag flag-stale', 'stale'));
@@ -274,7 +327,7 @@
     var tdImpl = cell(tr, 'c-impl', 'Implementation');
     if (r.m && r.m.length) {
       for (var m = 0; m < r.m.length && m < IMPLS_SHOWN; m++) {
-        var item = el('span', 'item', r.m[m].item);
+        var item = breakable('item', r.m[m].item);
         item.title = r.m[m].item + ' \u2014 ' + r.m[m].file + ':' + r.m[m].line;
         tdImpl.appendChild(item);
       }
@@ -293,6 +346,12 @@
     var tr = el('tr', 'detail');
     var td = el('td');
     td.colSpan = 6;
+    td.appendChild(detailBody(r));
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function detailBody(r) {
     var box = el('div', 'detail-body');
 
     var head = el('div', 'd-head');
@@ -365,16 +424,17 @@
         var test = T[link[0]];
         var row = el('tr');
         var res = el('span', 't-res r-' + RESULT[test.res]);
-        res.appendChild(resultIcon(test.res));
+        res.appendChild(resultIcon(test.res, true));
         res.appendChild(document.createTextNode(RESULT_LABEL[test.res]));
         row.appendChild(el('td')).appendChild(res);
-        var nameCell = el('td', 'mono', test.name);
+        var nameCell = el('td', 'mono');
+        nameCell.appendChild(breakable(null, test.name));
         if (link[2] & 1) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag flag-stale', 'stale revision: does not verify')); }
         if ((link[2] & 2) || (test.flags & 1)) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag', 'ignored')); }
         if (test.flags & 2) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag', 'should_panic')); }
         if (test.msg) nameCell.appendChild(el('pre', 'msg', test.msg));
         row.appendChild(nameCell);
-        row.appendChild(el('td', 'mono', test.bin));
+        row.appendChild(el('td', 'mono')).appendChild(breakable(null, test.bin));
         row.appendChild(el('td')).appendChild(location_(test.file, test.line));
         row.appendChild(el('td')).appendChild(location_(test.file, test.line + link[1]));
         tb.appendChild(row);
@@ -385,9 +445,7 @@
       tests.appendChild(el('p', 'none', 'No test verifies this requirement.'));
     }
     box.appendChild(tests);
-    td.appendChild(box);
-    tr.appendChild(td);
-    return tr;
+    return box;
   }
 
   function linkList(parent, title, ids) {
@@ -403,7 +461,37 @@
 
   function pageCount() { return Math.max(1, Math.ceil(view.length / state.size)); }
 
-  function render() {
+  // Each render bumps the generation; a pending batch of an older render stops there.
+  var generation = 0;
+
+  function appendRows(from, to) {
+    var frag = document.createDocumentFragment();
+    for (var k = from; k < to; k++) frag.appendChild(rowGroup(view[k]));
+    table.appendChild(frag);
+  }
+
+  // Appends rows [from, to) in batches, about a frame's worth of work at a time with the
+  // page free to paint and take input in between, then calls done.
+  function appendInChunks(from, to, done) {
+    var mine = generation;
+    function step() {
+      if (mine !== generation) return;
+      var until = performance.now() + 12;
+      do {
+        var stop = Math.min(to, from + CHUNK);
+        appendRows(from, stop);
+        from = stop;
+      } while (from < to && performance.now() < until);
+      if (from < to) setTimeout(step, 0);
+      else if (done) done();
+    }
+    if (from < to) setTimeout(step, 0);
+    else if (done) done();
+  }
+
+  // `done` runs once every row is on the page; `atOnce` builds them all before returning.
+  function render(done, atOnce) {
+    generation++;
     var bodies = table.tBodies;
     while (bodies.length) table.removeChild(bodies[0]);
     var all = state.printing || state.size === Infinity;
@@ -411,9 +499,11 @@
     if (state.page < 0) state.page = 0;
     var start = all ? 0 : state.page * state.size;
     var end = all ? view.length : Math.min(view.length, start + state.size);
-    var frag = document.createDocumentFragment();
-    for (var k = start; k < end; k++) frag.appendChild(rowGroup(view[k]));
-    table.appendChild(frag);
+    // The browser's own print (Ctrl+P) snapshots right after beforeprint: build everything now.
+    // Otherwise the first batch now and the rest frame by frame.
+    var now = atOnce ? end : Math.min(end, start + CHUNK);
+    appendRows(start, now);
+    appendInChunks(now, end, done);
 
     var filtered = view.length !== R.length;
     var text = R.length === 0 ? 'The report has no requirements' : view.length === 0 ? 'No requirement matches'
@@ -422,6 +512,7 @@
     var desc = describeFilters();
     if (desc) text += ' \u2014 ' + desc;
     $('count').textContent = text;
+    announce(text);
     $('empty').hidden = view.length !== 0;
 
     var pages = pageCount();
@@ -434,8 +525,22 @@
 
     var tiles = document.querySelectorAll('.tile[data-status]');
     for (var t = 0; t < tiles.length; t++) {
-      tiles[t].classList.toggle('active', state.status !== '' && tiles[t].getAttribute('data-status') === state.status);
+      var on = tiles[t].getAttribute('data-status') === state.status;
+      tiles[t].classList.toggle('active', on && state.status !== '');
+      tiles[t].setAttribute('aria-pressed', on ? 'true' : 'false');
     }
+  }
+
+  // The count for screen readers, in a polite live region, once input has paused: announcing
+  // each keystroke's count would talk over the typing.
+  var announceTimer = null;
+  function announce(text) {
+    if (announceTimer) clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () {
+      announceTimer = null;
+      var live = $('count-live');
+      if (live && live.textContent !== text) live.textContent = text;
+    }, ANNOUNCE_DELAY);
   }
 
   function describeFilters() {
@@ -451,7 +556,73 @@
   function update() {
     recompute();
     render();
+    writeUrl();
   }
+
+  /* ---- filters in the URL ---- */
+
+  // The filters live in the fragment (`#status=failing&doc=docs%2Fapi.md`), by name rather
+  // than by index, so a link sent to someone else opens the same view of a later report.
+  // `#req-ID` stays the link to one requirement.
+  var URL_KEYS = ['q', 'status', 'doc', 'area', 'tag', 'sort', 'dir'];
+  function filterParams() {
+    var p = [];
+    function add(k, v) { if (v !== '' && v !== null && v !== undefined) p.push(k + '=' + encodeURIComponent(v)); }
+    add('q', state.q);
+    add('status', state.status);
+    add('doc', state.doc === '' ? '' : D.files[+state.doc]);
+    add('area', state.area === '' ? '' : D.areas[+state.area]);
+    add('tag', state.tag === '' ? '' : D.tags[+state.tag]);
+    if (state.sort !== 'doc' || state.dir < 0) { add('sort', state.sort); add('dir', state.dir < 0 ? 'desc' : 'asc'); }
+    return p.join('&');
+  }
+  function writeUrl() {
+    if (location.hash.indexOf('#req-') === 0 && !filterParams()) return;
+    var hash = filterParams();
+    var url = location.pathname + location.search + (hash ? '#' + hash : '');
+    try {
+      history.replaceState(null, '', url);
+    } catch (err) {
+      // Some browsers refuse history changes on file:// pages; the page still works.
+    }
+  }
+  function isFilterHash(h) {
+    return h.length > 1 && h.indexOf('#req-') !== 0 && h.indexOf('=') > 0;
+  }
+  // Applies `#k=v&...` to the controls; unknown names leave that filter empty.
+  function readUrl() {
+    var h = location.hash;
+    if (!isFilterHash(h)) return false;
+    var values = Object.create(null);
+    h.slice(1).split('&').forEach(function (pair) {
+      var at = pair.indexOf('=');
+      if (at <= 0) return;
+      var key = pair.slice(0, at);
+      if (URL_KEYS.indexOf(key) < 0) return;
+      try { values[key] = decodeURIComponent(pair.slice(at + 1).replace(/\+/g, ' ')); } catch (err) { /* ignore */ }
+    });
+    $('q').value = values.q || '';
+    var status = values.status || '';
+    $('f-status').value = $('f-status').querySelector('option[value="' + cssEscape(status) + '"]') ? status : '';
+    function byName(select, list, name) {
+      var i = name ? list.indexOf(name) : -1;
+      select.value = i >= 0 && select.querySelector('option[value="' + i + '"]') ? String(i) : '';
+    }
+    byName($('f-doc'), D.files, values.doc);
+    byName($('f-area'), D.areas, values.area);
+    byName($('f-tag'), D.tags, values.tag);
+    var sort = values.sort;
+    if (sort && table.tHead.querySelector('th[data-sort="' + cssEscape(sort) + '"]')) {
+      state.sort = sort;
+      state.dir = values.dir === 'desc' ? -1 : 1;
+      Array.prototype.forEach.call(table.tHead.querySelectorAll('th[data-sort]'), function (th) {
+        th.setAttribute('aria-sort', th.getAttribute('data-sort') === sort ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
+      });
+    }
+    readControls();
+    return true;
+  }
+  function cssEscape(v) { return window.CSS && CSS.escape ? CSS.escape(v) : v.replace(/["\\]/g, '\\$&'); }
 
   /* ---- controls ---- */
 
@@ -576,10 +747,51 @@
     if (!state.expandAll) state.open = Object.create(null);
     render();
   });
-  $('print-btn').addEventListener('click', function () { window.print(); });
-  // Print is the audit document: every row of the current view, details open.
-  window.addEventListener('beforeprint', function () { state.printing = true; render(); });
-  window.addEventListener('afterprint', function () { state.printing = false; render(); });
+  // Print is the audit document: every row of the current view, then every row's details.
+  // The button builds them in batches first; the browser's own print builds them at once.
+  var prepared = false;
+  function printDetails() {
+    var list = $('print-details-list');
+    while (list.firstChild) list.removeChild(list.firstChild);
+    var frag = document.createDocumentFragment();
+    for (var k = 0; k < view.length; k++) {
+      var r = R[view[k]];
+      var art = el('article', 'print-detail');
+      var h = el('h3', null);
+      h.appendChild(el('span', 'mono', r.i));
+      h.appendChild(document.createTextNode(' ' + (r.t || '(untitled)')));
+      art.appendChild(h);
+      art.appendChild(detailBody(r));
+      frag.appendChild(art);
+    }
+    list.appendChild(frag);
+  }
+  function clearPrint() {
+    var list = $('print-details-list');
+    while (list.firstChild) list.removeChild(list.firstChild);
+  }
+  $('print-btn').addEventListener('click', function () {
+    $('print-btn').disabled = true;
+    state.printing = true;
+    render(function () {
+      printDetails();
+      prepared = true;
+      $('print-btn').disabled = false;
+      window.print();
+    });
+  });
+  window.addEventListener('beforeprint', function () {
+    if (prepared) return;
+    state.printing = true;
+    render(null, true);
+    printDetails();
+  });
+  window.addEventListener('afterprint', function () {
+    prepared = false;
+    state.printing = false;
+    clearPrint();
+    render();
+  });
 
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
@@ -610,7 +822,13 @@
     var node = $('req-' + id);
     if (node) node.scrollIntoView({ block: 'start' });
   }
-  window.addEventListener('hashchange', openFromHash);
+  window.addEventListener('hashchange', function () {
+    if (isFilterHash(location.hash)) {
+      if (readUrl()) { recompute(); render(); }
+    } else {
+      openFromHash();
+    }
+  });
 
   /* ---- grid ---- */
 
@@ -647,8 +865,9 @@
     var thead = el('thead');
     var hr = el('tr');
     hr.appendChild(el('th', null, 'Requirement'));
+    var labels = testLabels(testList);
     testList.forEach(function (t) {
-      var th = el('th', 'tcol', lastSegment(T[t].name));
+      var th = el('th', 'tcol', labels[t]);
       th.title = T[t].name + ' (' + T[t].bin + ')';
       th.scope = 'col';
       hr.appendChild(th);
@@ -687,7 +906,12 @@
 
   /* ---- start ---- */
 
-  update();
-  if (location.hash) openFromHash();
+  if (readUrl()) {
+    recompute();
+    render();
+  } else {
+    update();
+    if (location.hash) openFromHash();
+  }
   document.documentElement.setAttribute('data-ready', '1');
 })();

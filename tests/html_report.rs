@@ -333,6 +333,7 @@ fn nothing_is_loaded_from_the_network() {
     let link = "https://git.example.org/pay/blob/{commit}/{path}#L{line}";
     let html = page(&HtmlOptions {
         source_link: Some(link.into()),
+        ..Default::default()
     });
     let outside = markup(&html);
     // No external resource of any kind: no src attribute, no stylesheet link, no import.
@@ -393,6 +394,7 @@ fn detail_data_has_text_links_and_source_template() {
     let link = "https://git.example.org/pay/blob/{commit}/{path}#L{line}";
     let html = page(&HtmlOptions {
         source_link: Some(link.into()),
+        ..Default::default()
     });
     let data = page_data(&html);
     assert_eq!(data["link"], link);
@@ -435,6 +437,7 @@ fn detail_data_has_text_links_and_source_template() {
         &sample_report(),
         &HtmlOptions {
             source_link: Some("javascript:alert('{path}')".into()),
+            ..Default::default()
         },
     );
     assert!(bad.is_err());
@@ -460,7 +463,8 @@ fn controls_are_wired_by_the_script_only() {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
     }
     let script = between(&html, "<script>", "</script>");
-    assert!(script.contains("addEventListener('hashchange', openFromHash)"));
+    assert!(script.contains("addEventListener('hashchange', function () {"));
+    assert!(script.contains("openFromHash();"));
     assert!(script.contains("a.href = '#req-' + encodeURIComponent(id);"));
     for key in ["id", "title", "doc", "status", "tests", "impl"] {
         assert!(html.contains(&format!("data-sort=\"{key}\"")), "{key}");
@@ -478,10 +482,12 @@ fn print_css_expands_everything_and_hides_controls() {
     let html = plain();
     let css = between(&html, "<style>", "</style>");
     let print = between(css, "@media print {", "\n}\n");
-    assert!(print.contains(".no-print, .tog, .grid-section { display: none !important; }"));
+    assert!(print.contains(
+        ".no-print, .tog, .grid-section, .masthead, .overview { display: none !important; }"
+    ));
     assert!(print.contains("tbody.req { break-inside: avoid;"));
     assert!(print.contains(".scroll { max-height: none; overflow: visible; }"));
-    let phone = between(css, "@media (max-width: 700px) {", "\n}\n");
+    let phone = between(css, "@media screen and (max-width: 700px) {", "\n}\n");
     assert!(phone.contains(".matrix-table colgroup, .matrix-table thead { display: none; }"));
     assert!(css.contains("@media (prefers-color-scheme: dark)"));
     let script = between(&html, "<script>", "</script>");
@@ -549,6 +555,7 @@ fn same_report_same_bytes() {
     let big = generated_report(500);
     let options = HtmlOptions {
         source_link: Some("../{path}#L{line}".into()),
+        ..Default::default()
     };
     assert_eq!(
         render(&big, &options).expect("render"),

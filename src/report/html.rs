@@ -27,6 +27,12 @@ pub struct HtmlOptions {
     /// `--source-link`: a URL template with `{commit}`, `{path}` and `{line}` placeholders;
     /// when set, every file:line on the page links there.
     pub source_link: Option<String>,
+    /// The results files given with `--results`, as the user named them, for the printed
+    /// cover: an auditor needs to know which evidence was read.
+    pub results_files: Vec<String>,
+    /// Whether the analysed git working tree had uncommitted changes (`None`: not a git
+    /// checkout, or git could not tell), for the printed cover.
+    pub modified: Option<bool>,
 }
 
 /// Renders the report as one HTML document. Fails only on a `--source-link` template that is
@@ -54,9 +60,22 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
     env.add_template("report.html", PAGE_TEMPLATE)?;
     env.add_template("report.css", CSS_TEMPLATE)?;
 
+    let project = if report.project.is_empty() {
+        report.root.as_str()
+    } else {
+        report.project.as_str()
+    };
+    let page_footer = format!(
+        "{project} · {} · {}",
+        report
+            .commit
+            .as_deref()
+            .map_or("no commit", |c| c.get(..12).unwrap_or(c)),
+        display_time(&report.generated_at)
+    );
     let css = env
         .get_template("report.css")?
-        .render(minijinja::context! {})
+        .render(minijinja::context! { page_footer => css_string(&page_footer) })
         .context("rendering the report stylesheet")?;
     let data = embed_json(&page_data(report, source_link, commit))?;
     let csp = format!(
@@ -67,7 +86,9 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
 
     let summary = &report.summary;
     let context = minijinja::context! {
-        project => if report.project.is_empty() { report.root.as_str() } else { report.project.as_str() },
+        project => project,
+        results_files => options.results_files,
+        modified => options.modified,
         root => report.root,
         commit => report.commit,
         generated_at => report.generated_at,
@@ -84,6 +105,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         overall => BarRow::overall(report),
         documents => report.documents.iter().map(BarRow::from_coverage).collect::<Vec<_>>(),
         areas => report.areas.iter().map(BarRow::from_coverage).collect::<Vec<_>>(),
+        crates => crate_rows(report),
         diagnostics => report
             .diagnostics
             .iter()
@@ -119,6 +141,22 @@ fn display_time(rfc3339: &str) -> String {
     format!("{date} {hour_minute} {zone}")
         .trim_end()
         .to_string()
+}
+
+/// The inside of a CSS string (`content: "..."`): quotes, backslashes and anything that is not
+/// printable ASCII are written as CSS escapes, so a project name can neither end the string nor
+/// the stylesheet (`</style>` has no `<` left).
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | ':' | '/' | '+' | ',') {
+            out.push(c);
+        } else {
+            // The trailing space ends the escape; CSS swallows it.
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out
 }
 
 /// The CSP source expression that allows exactly this inline script or style.
@@ -432,6 +470,53 @@ fn segments(counts: [usize; 4], target: usize) -> [u32; 4] {
         }
     }
     widths
+}
+
+/// One row of "By crate": what the tests of one crate claim and how they fared. A workspace's
+/// crates are told apart by the test binaries' ids (`crate` or `crate::target`).
+#[derive(Debug, Serialize, PartialEq, Eq)]
+struct CrateRow {
+    name: String,
+    tests: usize,
+    /// Tests that verify at least one requirement.
+    linked: usize,
+    /// Requirements one or more of its tests claim.
+    requirements: usize,
+    failing: usize,
+}
+
+/// The per-crate rows, sorted by crate; empty unless the tests come from two crates or more.
+fn crate_rows(report: &Report) -> Vec<CrateRow> {
+    let mut by_crate: BTreeMap<&str, (CrateRow, BTreeSet<&str>)> = BTreeMap::new();
+    for t in &report.tests {
+        let name = t.binary.split("::").next().unwrap_or(&t.binary);
+        let (row, claimed) = by_crate.entry(name).or_insert_with(|| {
+            (
+                CrateRow {
+                    name: name.to_string(),
+                    tests: 0,
+                    linked: 0,
+                    requirements: 0,
+                    failing: 0,
+                },
+                BTreeSet::new(),
+            )
+        });
+        row.tests += 1;
+        row.linked += usize::from(!t.requirements.is_empty());
+        row.failing += usize::from(matches!(t.result, TestStatus::Failed | TestStatus::Errored));
+        claimed.extend(t.requirements.iter().map(String::as_str));
+    }
+    if by_crate.len() < 2 {
+        return Vec::new();
+    }
+    by_crate
+        .into_values()
+        .map(|(mut row, claimed)| {
+            row.requirements = claimed.len();
+            row
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -888,6 +973,19 @@ mod tests {
         );
         assert_eq!(display_time("yesterday"), "yesterday");
         assert_eq!(display_time("2025-11-24T0é"), "2025-11-24T0é");
+    }
+
+    // r[verify html.print-audit]
+    #[test]
+    fn page_footer_text_cannot_leave_its_css_string() {
+        assert_eq!(css_string("pay 1.2"), "pay 1.2");
+        let hostile = css_string("a\"}</style><script>x</script>\\\n·");
+        assert!(!hostile.contains('"'), "{hostile}");
+        assert!(!hostile.contains('<'), "{hostile}");
+        assert!(!hostile.contains('}'), "{hostile}");
+        assert!(!hostile.contains('\n'), "{hostile}");
+        assert!(hostile.starts_with("a\\22 \\7d \\3c /style"), "{hostile}");
+        assert!(hostile.ends_with("\\b7 "), "{hostile}");
     }
 
     // r[verify html.detail]

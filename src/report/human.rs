@@ -161,7 +161,10 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
         }
     }
     if !report.diagnostics.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.bold("Diagnostics:"));
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", paint.bold("Diagnostics:"));
         let shown = if quiet {
             usize::MAX
         } else {
@@ -179,7 +182,10 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
         }
         let _ = writeln!(out, "{} error(s), {} warning(s)", s.errors, s.warnings);
     }
-    let _ = writeln!(out);
+    // `-q` with nothing to report prints the verdict alone, without a blank line above it.
+    if !out.is_empty() {
+        let _ = writeln!(out);
+    }
     if verdict.passed {
         let _ = writeln!(out, "{} gate passed", paint.green("✔"));
     } else {
@@ -222,7 +228,8 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     let _ = writeln!(out, "defined at {}:{} ({} style)", r.file, r.line, r.style);
     let _ = writeln!(out, "lifecycle: {}", r.lifecycle.as_str());
     let _ = writeln!(out, "why: {}", r.reason);
-    if let Some(waived) = &r.waived {
+    // A waived requirement's reason already is its waiver; say it once.
+    if let Some(waived) = r.waived.as_ref().filter(|_| r.status != Status::Waived) {
         let _ = writeln!(
             out,
             "waived: {}",

@@ -177,10 +177,23 @@ pub struct DiagnosticEntry {
 }
 
 impl Report {
-    /// Requirements that are counted and neither verified nor waived: the gaps.
+    /// Requirements that are counted and neither verified nor waived: the gaps, failing ones
+    /// first, then unverified, then partial.
     pub fn gaps(&self) -> impl Iterator<Item = &RequirementEntry> {
-        self.requirements.iter().filter(|r| {
-            r.lifecycle.is_counted() && !matches!(r.status, Status::Verified | Status::Waived)
-        })
+        let mut gaps: Vec<&RequirementEntry> = self
+            .requirements
+            .iter()
+            .filter(|r| {
+                r.lifecycle.is_counted() && !matches!(r.status, Status::Verified | Status::Waived)
+            })
+            .collect();
+        // Most urgent first: failing, then unverified, then partial; the sort is stable, so
+        // each group keeps the report's file and line order.
+        gaps.sort_by_key(|r| match r.status {
+            Status::Failing => 0,
+            Status::Unverified => 1,
+            _ => 2,
+        });
+        gaps.into_iter()
     }
 }
