@@ -367,6 +367,7 @@ mod tests {
             file: Some("src/lib.rs".to_string()),
             line: Some(line),
             suggestion: None,
+            requirements: Vec::new(),
         }
     }
 

@@ -207,3 +207,100 @@ impl Default for SourceOptions {
         Config::default().source_options()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! `reqtrail.toml` as users write it: what loads, and where each mistake is reported.
+
+    use super::*;
+
+    // r[verify cli.config]
+    #[test]
+    fn config_texts_load_or_fail_at_their_line() {
+        // (text, Ok(check) or Err(start of the message))
+        type Check = fn(&Config) -> bool;
+        let rows: &[(&str, Result<Check, &str>)] = &[
+            ("", Ok(|c| *c == Config::default())),
+            ("# only a comment\n", Ok(|c| *c == Config::default())),
+            (
+                "project = \"pay\"\nstyle = \"heading\"\nprefixes = [\"req\"]\n",
+                Ok(|c| {
+                    c.project.as_deref() == Some("pay")
+                        && c.style == Some(DefinitionStyle::Heading)
+                        && c.marker_prefixes() == ["r", "req"]
+                }),
+            ),
+            (
+                "spec = [\"docs/**/*.md\"]\nsrc = [\"src/**/*.rs\"]\nexclude = [\"docs/old/**\"]\n",
+                Ok(|c| c.spec == ["docs/**/*.md"] && c.exclude == ["docs/old/**"]),
+            ),
+            (
+                "test-attributes = [\"my_test\"]\nmax-file-bytes = 1024\n",
+                Ok(|c| c.test_attributes == ["my_test"] && c.max_file_bytes == Some(1024)),
+            ),
+            (
+                "[waivers]\n\"a.b\" = \"bought in\"\n",
+                Ok(|c| c.waivers.get("a.b").map(String::as_str) == Some("bought in")),
+            ),
+            ("styel = \"marker\"\n", Err("1: unknown field `styel`")),
+            ("project = \"x\"\n\nstyle = \"fancy\"\n", Err("3: ")),
+            ("max-file-bytes = \"big\"\n", Err("1: ")),
+            ("prefixes = \"req\"\n", Err("1: ")),
+            (
+                "\n\nid-pattern = \"[A-Z\"\n",
+                Err("3: id-pattern is not a valid regex"),
+            ),
+            ("[waivers\n", Err("1: ")),
+        ];
+        for (text, expected) in rows {
+            match (Config::parse(text), expected) {
+                (Ok(config), Ok(check)) => assert!(check(&config), "{text:?}: {config:?}"),
+                (Err(message), Err(start)) => {
+                    assert!(message.starts_with(start), "{text:?}: {message}")
+                }
+                (got, _) => panic!("{text:?}: unexpected {got:?}"),
+            }
+        }
+    }
+
+    // r[verify cli.config]
+    #[test]
+    fn options_derived_from_the_config() {
+        let config =
+            Config::parse("prefixes = [\"req\", \"r\", \"req\"]\nid-pattern = \"REQ-[0-9]+\"\n")
+                .expect("valid");
+        assert_eq!(config.marker_prefixes(), ["r", "req"]);
+        assert_eq!(config.source_options().prefixes, ["r", "req"]);
+        let spec = config.spec_options();
+        // The id pattern is anchored: the whole id must match.
+        assert!(spec.heading_id.is_match("REQ-12"));
+        assert!(!spec.heading_id.is_match("XREQ-12"));
+        assert!(!spec.heading_id.is_match("REQ-12a"));
+        // The default accepts dashed upper-case ids and nothing else.
+        let default = Config::default().spec_options();
+        assert!(default.heading_id.is_match("API-001"));
+        assert!(!default.heading_id.is_match("api-001"));
+        assert!(!default.heading_id.is_match("API"));
+    }
+
+    // r[verify cli.config]
+    #[test]
+    fn waivers_remember_their_lines() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("reqtrail.toml");
+        std::fs::write(
+            &path,
+            "project = \"x\"\n\n[waivers]\n\"a.b\" = \"one\"\nc = \"two\"\n",
+        )
+        .expect("write");
+        let config = Config::load(&path).expect("loads");
+        assert_eq!(config.waiver_location("a.b").line, 4);
+        assert_eq!(config.waiver_location("c").line, 5);
+        std::fs::write(&path, b"project = \"\xff\"\n").expect("write");
+        let err = Config::load(&path).expect_err("not UTF-8").to_string();
+        assert!(
+            err.ends_with(":1: not valid UTF-8 (TOML files are UTF-8 text)"),
+            "{err}"
+        );
+    }
+}

@@ -210,15 +210,18 @@ fn judge(
 
     if !current.is_empty() && current.iter().map(test).all(|t| t.test.ignored) {
         let names: Vec<&str> = current.iter().map(|l| test(l).test.name.as_str()).collect();
-        diagnostics.push(Diagnostic::new(
-            Code::IgnoredOnly,
-            format!(
-                "every test of `{}` is #[ignore]: {}",
-                requirement.id,
-                names.join(", ")
-            ),
-            Some(requirement.location.clone()),
-        ));
+        diagnostics.push(
+            Diagnostic::new(
+                Code::IgnoredOnly,
+                format!(
+                    "every test of `{}` is #[ignore]: {}",
+                    requirement.id,
+                    names.join(", ")
+                ),
+                Some(requirement.location.clone()),
+            )
+            .about(requirement.id.clone()),
+        );
     }
 
     let unfinished_children: Vec<&str> = active_children
@@ -466,6 +469,12 @@ fn diagnostic_entries(diagnostics: Vec<Diagnostic>, deny_warnings: bool) -> Vec<
             line: d.location.as_ref().map(|l| l.line),
             message: d.message,
             suggestion: d.suggestion,
+            requirements: {
+                let mut ids = d.requirements;
+                ids.sort();
+                ids.dedup();
+                ids
+            },
         })
         .collect();
     entries.sort_by(|a, b| {
@@ -518,4 +527,279 @@ fn grouped(
             coverage(&name, &counted, members.len())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The status rules of PRODUCT.md section 6, one row per rule, on projects written as text.
+
+    use crate::model::{Outcome, Status};
+    use crate::report::Report;
+    use crate::testkit::{tests_module, Project};
+
+    fn status(report: &Report, id: &str) -> Status {
+        report
+            .requirements
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no requirement {id}"))
+            .status
+    }
+
+    const ONE: &str = "# Spec\n\nr[x]\nThe thing.\n";
+    const FAMILY: &str = "# Spec\n\nr[p]\nThe parent.\n\nr[c]\nCovers: p\nThe child.\n";
+
+    // r[verify model.status]
+    #[test]
+    fn status_rules_of_a_single_requirement() {
+        use Outcome::*;
+        type Row<'a> = (
+            &'a str,
+            &'a [(&'a str, &'a [&'a str])],
+            Option<&'a [(&'a str, Outcome)]>,
+            Status,
+        );
+        let rows: &[Row] = &[
+            ("no verifying test", &[], None, Status::Unverified),
+            (
+                "a test, no results given",
+                &[("t", &["x"])],
+                None,
+                Status::Verified,
+            ),
+            (
+                "its test passed",
+                &[("t", &["x"])],
+                Some(&[("tests::t", Passed)]),
+                Status::Verified,
+            ),
+            (
+                "its test failed",
+                &[("t", &["x"])],
+                Some(&[("tests::t", Failed)]),
+                Status::Failing,
+            ),
+            (
+                "its test errored",
+                &[("t", &["x"])],
+                Some(&[("tests::t", Errored)]),
+                Status::Failing,
+            ),
+            (
+                "its test was skipped",
+                &[("t", &["x"])],
+                Some(&[("tests::t", Skipped)]),
+                Status::Unverified,
+            ),
+            (
+                "results given, its test not in them",
+                &[("t", &["x"])],
+                Some(&[]),
+                Status::Unverified,
+            ),
+            (
+                "one passed, one failed",
+                &[("t", &["x"]), ("u", &["x"])],
+                Some(&[("tests::t", Passed), ("tests::u", Failed)]),
+                Status::Failing,
+            ),
+            (
+                "one passed, one skipped",
+                &[("t", &["x"]), ("u", &["x"])],
+                Some(&[("tests::t", Passed), ("tests::u", Skipped)]),
+                Status::Verified,
+            ),
+            (
+                "a test of something else",
+                &[("t", &[])],
+                None,
+                Status::Unverified,
+            ),
+        ];
+        for (why, tests, results, expected) in rows {
+            let source = tests_module("r", tests);
+            let mut project = Project::new(ONE, &source);
+            if let Some(results) = results {
+                project = project.with_results(results);
+            }
+            let report = project.report();
+            assert_eq!(status(&report, "x"), *expected, "{why}");
+        }
+    }
+
+    // r[verify model.status]
+    // r[verify model.parents]
+    #[test]
+    fn a_parent_depends_on_its_active_children() {
+        use Outcome::*;
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            &'a [(&'a str, &'a [&'a str])],
+            Option<&'a [(&'a str, Outcome)]>,
+            Status,
+            Status,
+        );
+        let waived_child = "# Spec\n\nr[p]\nThe parent.\n\nr[c]\nCovers: p\nWaived: out of scope this year\nThe child.\n";
+        let draft_child =
+            "# Spec\n\nr[p]\nThe parent.\n\nr[c]\nCovers: p\nStatus: draft\nThe child.\n";
+        let rows: &[Row] = &[
+            (
+                "both tested",
+                FAMILY,
+                &[("tp", &["p"]), ("tc", &["c"])],
+                None,
+                Status::Verified,
+                Status::Verified,
+            ),
+            (
+                "child untested",
+                FAMILY,
+                &[("tp", &["p"])],
+                None,
+                Status::Partial,
+                Status::Unverified,
+            ),
+            (
+                "only the child tested",
+                FAMILY,
+                &[("tc", &["c"])],
+                None,
+                Status::Verified,
+                Status::Verified,
+            ),
+            (
+                "child's test failed",
+                FAMILY,
+                &[("tp", &["p"]), ("tc", &["c"])],
+                Some(&[("tests::tp", Passed), ("tests::tc", Failed)]),
+                Status::Failing,
+                Status::Failing,
+            ),
+            (
+                "child waived",
+                waived_child,
+                &[("tp", &["p"])],
+                None,
+                Status::Verified,
+                Status::Waived,
+            ),
+            (
+                "child a draft",
+                draft_child,
+                &[("tp", &["p"])],
+                None,
+                Status::Verified,
+                Status::Unverified,
+            ),
+            (
+                "nothing tested",
+                FAMILY,
+                &[],
+                None,
+                Status::Unverified,
+                Status::Unverified,
+            ),
+        ];
+        for (why, spec, tests, results, parent, child) in rows {
+            let source = tests_module("r", tests);
+            let mut project = Project::new(spec, &source);
+            if let Some(results) = results {
+                project = project.with_results(results);
+            }
+            let report = project.report();
+            assert_eq!(status(&report, "p"), *parent, "{why}: parent");
+            assert_eq!(status(&report, "c"), *child, "{why}: child");
+        }
+    }
+
+    // r[verify model.revision]
+    // r[verify model.ignored-only]
+    #[test]
+    fn stale_and_ignored_tests_do_not_verify() {
+        let spec = "# Spec\n\nr[x+2]\nThe thing, second edition.\n";
+        let stale =
+            "#[cfg(test)]\nmod tests {\n    // r[verify x+1]\n    #[test]\n    fn t() {}\n}\n";
+        let report = Project::new(spec, stale).report();
+        assert_eq!(status(&report, "x"), Status::Unverified);
+        assert!(report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == crate::model::Code::StaleReference && d.requirements == ["x"]));
+        let current = stale.replace("x+1", "x+2");
+        assert_eq!(
+            status(&Project::new(spec, &current).report(), "x"),
+            Status::Verified
+        );
+
+        let ignored = "#[cfg(test)]\nmod tests {\n    // r[verify x]\n    #[test]\n    #[ignore]\n    fn t() {}\n}\n";
+        let report = Project::new(ONE, ignored).report();
+        assert_eq!(status(&report, "x"), Status::Unverified);
+        let warned: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == crate::model::Code::IgnoredOnly)
+            .collect();
+        assert_eq!(warned.len(), 1);
+        assert_eq!(warned[0].requirements, ["x"]);
+        assert_eq!(warned[0].line, Some(3));
+    }
+
+    // r[verify model.coverage]
+    // r[verify model.lifecycle]
+    #[test]
+    fn coverage_is_verified_over_active_minus_waived() {
+        // (lifecycle line, tested) per requirement; coverage = verified / (active - waived).
+        type Row<'a> = (&'a [(&'a str, bool)], usize, usize, f64);
+        let rows: &[Row] = &[
+            (&[("", true), ("", false)], 2, 1, 50.0),
+            (
+                &[("", true), ("", false), ("Waived: not needed", false)],
+                3,
+                1,
+                50.0,
+            ),
+            (
+                &[
+                    ("", true),
+                    ("Status: draft", false),
+                    ("Status: deprecated", false),
+                ],
+                1,
+                1,
+                100.0,
+            ),
+            (&[("", true), ("", true), ("", false)], 3, 2, 66.7),
+            (&[("Waived: all of it", false)], 1, 0, 100.0),
+            (&[("", false)], 1, 0, 0.0),
+        ];
+        for (reqs, active, verified, percent) in rows {
+            let mut spec = String::from("# Spec\n\n");
+            let mut tests: Vec<(String, Vec<String>)> = Vec::new();
+            for (i, (attribute, tested)) in reqs.iter().enumerate() {
+                spec.push_str(&format!("r[q.n{i}]\n{attribute}\nText {i}.\n\n"));
+                if *tested {
+                    tests.push((format!("t{i}"), vec![format!("q.n{i}")]));
+                }
+            }
+            let ids: Vec<Vec<&str>> = tests
+                .iter()
+                .map(|(_, ids)| ids.iter().map(String::as_str).collect())
+                .collect();
+            let table: Vec<(&str, &[&str])> = tests
+                .iter()
+                .zip(&ids)
+                .map(|((name, _), ids)| (name.as_str(), ids.as_slice()))
+                .collect();
+            let source = tests_module("r", &table);
+            let report = Project::new(&spec, &source).report();
+            let s = &report.summary;
+            assert_eq!(
+                (s.active, s.verified, s.coverage_percent),
+                (*active, *verified, *percent),
+                "{reqs:?}"
+            );
+            assert_eq!(s.requirements, reqs.len());
+        }
+    }
 }

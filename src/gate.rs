@@ -180,3 +180,179 @@ fn plural(n: usize) -> &'static str {
 pub fn is_blocking(verdict: &GateVerdict, requirement: &RequirementEntry) -> bool {
     verdict.blocking.binary_search(&requirement.id).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The gate's rules (PRODUCT.md section 7) as a table: a project, the options, the verdict.
+
+    use super::*;
+    use crate::model::Outcome;
+    use crate::testkit::{tests_module, Project};
+
+    const SPEC: &str = "# Spec\n\nr[a]\nA.\n\nr[b]\nB.\n\nr[c]\nStatus: draft\nC, a draft.\n\nr[d]\nWaived: bought in\nD.\n";
+
+    // r[verify gate.exit-codes]
+    // r[verify gate.fail-under]
+    #[test]
+    fn the_gate_fails_on_errors_and_counted_gaps_or_a_coverage_floor() {
+        let all = tests_module("r", &[("ta", &["a"]), ("tb", &["b"])]);
+        let half = tests_module("r", &[("ta", &["a"])]);
+        let typo = tests_module("r", &[("ta", &["a"]), ("tb", &["b", "a.typo"])]);
+        // (why, source, results, --fail-under, passes, a phrase of the reason)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a [(&'a str, Outcome)]>,
+            Option<f64>,
+            bool,
+            &'a str,
+        );
+        let rows: &[Row] = &[
+            ("everything counted is verified", &all, None, None, true, ""),
+            (
+                "a counted gap",
+                &half,
+                None,
+                None,
+                false,
+                "1 active requirement not verified (1 unverified)",
+            ),
+            (
+                "a failing test",
+                &all,
+                Some(&[
+                    ("tests::ta", Outcome::Passed),
+                    ("tests::tb", Outcome::Failed),
+                ]),
+                None,
+                false,
+                "(1 failing)",
+            ),
+            (
+                "an error diagnostic",
+                &typo,
+                None,
+                None,
+                false,
+                "1 error diagnostic",
+            ),
+            ("a gap above the floor", &half, None, Some(50.0), true, ""),
+            (
+                "a gap under the floor",
+                &half,
+                None,
+                Some(60.0),
+                false,
+                "coverage 50.0% is under --fail-under 60%",
+            ),
+            (
+                "the floor does not excuse errors",
+                &typo,
+                None,
+                Some(0.0),
+                false,
+                "1 error diagnostic",
+            ),
+            (
+                "a full floor, all verified",
+                &all,
+                None,
+                Some(100.0),
+                true,
+                "",
+            ),
+        ];
+        for (why, source, results, fail_under, passes, reason) in rows {
+            let mut project = Project::new(SPEC, source);
+            if let Some(results) = results {
+                project = project.with_results(results);
+            }
+            let report = project.report();
+            let options = GateOptions {
+                fail_under: *fail_under,
+                ..GateOptions::default()
+            };
+            let verdict = judge(&report, &options);
+            assert_eq!(verdict.passed, *passes, "{why}: {:?}", verdict.reasons);
+            assert_eq!(verdict.reasons.is_empty(), *passes, "{why}");
+            if !reason.is_empty() {
+                assert!(
+                    verdict.reasons.iter().any(|r| r.contains(reason)),
+                    "{why}: {:?}",
+                    verdict.reasons
+                );
+            }
+            // Only counted gaps block: never the draft, never the waived one.
+            assert!(
+                !verdict.blocking.iter().any(|id| id == "c" || id == "d"),
+                "{why}"
+            );
+        }
+    }
+
+    // r[verify gate.changed-since]
+    #[test]
+    fn a_scope_narrows_gaps_and_errors_to_what_changed() {
+        use crate::changes::{Lines, Scope, ScopedRequirement};
+        let source = tests_module("r", &[("ta", &["a", "a.typo"])]);
+        let report = Project::new(SPEC, &source).report();
+        let typo_line = report
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .and_then(|d| d.line)
+            .expect("the typo is an error with a line");
+        let scope = |ids: &[&str], lines: &[(&str, Lines)]| Scope {
+            requirements: ids
+                .iter()
+                .map(|id| ScopedRequirement {
+                    id: id.to_string(),
+                    file: "docs/spec.md".to_string(),
+                    line: 1,
+                    why: "changed".to_string(),
+                })
+                .collect(),
+            lines: lines
+                .iter()
+                .map(|(f, l)| (f.to_string(), l.clone()))
+                .collect(),
+            ..Scope::default()
+        };
+        let rows: Vec<(&str, Scope, bool, Vec<&str>)> = vec![
+            ("nothing changed", scope(&[], &[]), true, vec![]),
+            ("the verified one changed", scope(&["a"], &[]), true, vec![]),
+            ("the gap changed", scope(&["b"], &[]), false, vec!["b"]),
+            ("the draft changed", scope(&["c"], &[]), true, vec![]),
+            (
+                "the typo's line changed",
+                scope(
+                    &[],
+                    &[("src/lib.rs", Lines::Ranges(vec![(typo_line, typo_line)]))],
+                ),
+                false,
+                vec![],
+            ),
+            (
+                "another line of that file changed",
+                scope(
+                    &[],
+                    &[(
+                        "src/lib.rs",
+                        Lines::Ranges(vec![(typo_line + 1, typo_line + 3)]),
+                    )],
+                ),
+                true,
+                vec![],
+            ),
+        ];
+        for (why, scope, passes, blocking) in rows {
+            let options = GateOptions {
+                scope: Some(scope),
+                ..GateOptions::default()
+            };
+            let verdict = judge(&report, &options);
+            assert_eq!(verdict.passed, passes, "{why}: {:?}", verdict.reasons);
+            assert_eq!(verdict.blocking, blocking, "{why}");
+        }
+    }
+}

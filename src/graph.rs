@@ -147,14 +147,17 @@ fn collect_requirements(model: &mut Model, specs: Vec<SpecFile>) {
             // Within-file duplicates are reported by the spec parser already.
             let first_location = &model.requirements[first].location;
             if first_location.file != requirement.location.file {
-                model.diagnostics.push(Diagnostic::new(
-                    Code::DuplicateId,
-                    format!(
-                        "requirement `{}` is defined twice: first at {}, again here",
-                        requirement.id, first_location
-                    ),
-                    Some(requirement.location.clone()),
-                ));
+                model.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        format!(
+                            "requirement `{}` is defined twice: first at {}, again here",
+                            requirement.id, first_location
+                        ),
+                        Some(requirement.location.clone()),
+                    )
+                    .about(requirement.id.clone()),
+                );
             }
             continue;
         }
@@ -264,7 +267,8 @@ fn link_parents(model: &mut Model, dotted: bool) {
                         &requirement.location.file,
                         *line,
                     )
-                    .with_suggestion(suggester.suggest(parent_id)),
+                    .with_suggestion(suggester.suggest(parent_id))
+                    .about(requirement.id.clone()),
                 ),
             }
         }
@@ -295,14 +299,16 @@ fn find_cycles(model: &mut Model) {
             .map(|&i| model.requirements[i].id.as_str())
             .collect();
         let first = &model.requirements[members[0]];
-        model.diagnostics.push(Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
             Code::Cycle,
             format!(
                 "requirements cover each other in a cycle: {}",
                 ids.join(" -> ")
             ),
             Some(first.location.clone()),
-        ));
+        );
+        diagnostic.requirements = ids.iter().map(|id| id.to_string()).collect();
+        model.diagnostics.push(diagnostic);
         model.in_cycle.extend(members);
     }
 }
@@ -337,7 +343,8 @@ fn check_waiver_reasons(model: &mut Model, config: &Config) {
                     requirement.id
                 ),
                 Some(location),
-            ));
+            )
+            .about(requirement.id.clone()));
         }
     }
 }
@@ -499,7 +506,8 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
                 ),
                 &pending.file,
                 reference.line,
-            ));
+            )
+            .about(reference.id.clone()));
         } else if named > spec_revision {
             model.diagnostics.push(
                 Diagnostic::at(
@@ -510,7 +518,8 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
                     ),
                     &pending.file,
                     reference.line,
-                ),
+                )
+                .about(reference.id.clone()),
             );
             continue;
         }
@@ -657,5 +666,142 @@ mod tests {
             "cached"
         );
         assert_eq!(suggester.suggest("area.req0000x"), None);
+    }
+
+    // r[verify model.unknown-reference]
+    // r[verify model.parents]
+    // r[verify spec.duplicate-id]
+    #[test]
+    fn names_resolve_or_become_diagnostics_at_their_place() {
+        use crate::model::{Code, Outcome};
+        use crate::testkit::{tests_module, Project};
+        // (why, specs, tests, results, expected (code, file, line, about))
+        type Row<'a> = (
+            &'a str,
+            &'a [(&'a str, &'a str)],
+            &'a [(&'a str, &'a [&'a str])],
+            Option<&'a [(&'a str, Outcome)]>,
+            &'a [(Code, &'a str, u32, &'a [&'a str])],
+        );
+        let one = "r[calc.add]\nAdds.\n";
+        let rows: &[Row] = &[
+            (
+                "all resolved",
+                &[("docs/a.md", one)],
+                &[("t", &["calc.add"])],
+                None,
+                &[],
+            ),
+            (
+                "a typo in a reference",
+                &[("docs/a.md", one)],
+                &[("t", &["calc.ad"])],
+                None,
+                &[(Code::UnknownReference, "src/lib.rs", 3, &[])],
+            ),
+            (
+                "an id defined in two files",
+                &[
+                    ("docs/a.md", one),
+                    ("docs/b.md", "# B\n\nr[calc.add]\nAgain.\n"),
+                ],
+                &[],
+                None,
+                &[(Code::DuplicateId, "docs/b.md", 3, &["calc.add"])],
+            ),
+            (
+                "an unknown parent",
+                &[("docs/a.md", "r[calc.add]\nCovers: calc.mat\nAdds.\n")],
+                &[],
+                None,
+                &[(Code::UnknownParent, "docs/a.md", 2, &["calc.add"])],
+            ),
+            (
+                "a cycle",
+                &[("docs/a.md", "r[a]\nCovers: b\nA.\n\nr[b]\nCovers: a\nB.\n")],
+                &[],
+                None,
+                &[(Code::Cycle, "docs/a.md", 1, &["a", "b"])],
+            ),
+            (
+                "a result for no test",
+                &[("docs/a.md", one)],
+                &[("t", &["calc.add"])],
+                Some(&[
+                    ("tests::t", Outcome::Passed),
+                    ("tests::gone", Outcome::Passed),
+                ]),
+                &[(Code::UnknownResult, "results.xml", 2, &[])],
+            ),
+        ];
+        for (why, specs, tests, results, expected) in rows {
+            let source = tests_module("r", tests);
+            let mut project = Project::new("", &source);
+            project.specs = specs.to_vec();
+            if let Some(results) = results {
+                project = project.with_results(results);
+            }
+            let model = project.model();
+            let mut got: Vec<(Code, String, u32, Vec<String>)> = model
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let place = d.location.clone().unwrap_or_default();
+                    let mut about = d.requirements.clone();
+                    about.sort();
+                    (d.code, place.file, place.line, about)
+                })
+                .collect();
+            got.sort();
+            let want: Vec<(Code, String, u32, Vec<String>)> = expected
+                .iter()
+                .map(|(code, file, line, about)| {
+                    (
+                        *code,
+                        file.to_string(),
+                        *line,
+                        about.iter().map(|s| s.to_string()).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, want, "{why}");
+        }
+    }
+
+    // r[verify evidence.join]
+    #[test]
+    fn links_and_results_land_on_the_right_test() {
+        use crate::model::{Outcome, TestStatus};
+        use crate::testkit::{tests_module, Project};
+        let spec = "r[p]\nParent.\n\nr[c]\nCovers: p\nChild.\n";
+        let source = tests_module("r", &[("tp", &["p"]), ("tc", &["c", "p"])]);
+        let model = Project::new(spec, &source)
+            .with_results(&[("tests::tp", Outcome::Failed)])
+            .model();
+        let p = model.index["p"];
+        let c = model.index["c"];
+        assert_eq!(model.children_of(p).collect::<Vec<_>>(), vec![c]);
+        let names = |i: usize| -> Vec<(String, TestStatus)> {
+            let mut v: Vec<_> = model.verified_by[i]
+                .iter()
+                .map(|l| {
+                    let t = &model.tests[l.test];
+                    (t.test.name.clone(), t.status)
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            names(p),
+            vec![
+                ("tests::tc".to_string(), TestStatus::NotRun),
+                ("tests::tp".to_string(), TestStatus::Failed)
+            ]
+        );
+        assert_eq!(
+            names(c),
+            vec![("tests::tc".to_string(), TestStatus::NotRun)]
+        );
     }
 }

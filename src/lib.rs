@@ -23,3 +23,5 @@ pub mod report;
 pub mod source;
 pub mod spec;
 pub(crate) mod targets;
+#[cfg(test)]
+pub(crate) mod testkit;

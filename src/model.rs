@@ -486,6 +486,11 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// A did-you-mean id for `unknown-reference` and `unknown-parent`.
     pub suggestion: Option<String>,
+    /// The defined requirements the finding is about (the duplicated id, the child with an
+    /// unknown parent, every member of a cycle...), so `show` lists it without reading the
+    /// message.
+    #[serde(default)]
+    pub requirements: Vec<String>,
 }
 
 impl Diagnostic {
@@ -496,7 +501,14 @@ impl Diagnostic {
             message: message.into(),
             location,
             suggestion: None,
+            requirements: Vec::new(),
         }
+    }
+
+    /// Marks the finding as being about requirement `id`.
+    pub fn about(mut self, id: impl Into<String>) -> Self {
+        self.requirements.push(id.into());
+        self
     }
 
     pub fn at(code: Code, message: impl Into<String>, file: &str, line: u32) -> Self {

@@ -789,3 +789,46 @@ fn a_config_outside_the_root_is_shown_relative_to_it() {
     assert_eq!(unknown[0]["file"], "../conf/reqtrail.toml", "{report}");
     assert_eq!(unknown[0]["line"], 2, "{report}");
 }
+
+// r[verify front.diagnostic-requirements]
+#[test]
+fn show_lists_the_diagnostics_about_the_requirement_and_no_others() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    // `a` and `b` cover each other; `c` names `a` in its text only; `d` is waived without a
+    // reason, and its message mentions `a` because the reason says so.
+    write(
+        root,
+        "docs/spec.md",
+        "r[a]\nCovers: b\nA.\n\nr[b]\nCovers: a\nB.\n\nr[c]\nC, unlike `a`.\n\nr[d]\nWaived:\nD.\n",
+    );
+    let show = |id: &str| {
+        let out = reqtrail()
+            .args(["show", id])
+            .arg(root)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{id}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let diagnostics = text
+            .split("\ndiagnostics:\n")
+            .nth(1)
+            .unwrap_or("")
+            .to_string();
+        diagnostics
+    };
+    // The cycle message names both without backticks; both requirements list it.
+    for id in ["a", "b"] {
+        let listed = show(id);
+        assert!(listed.contains("error[cycle]"), "{id}: {listed}");
+        assert!(!listed.contains("waiver-without-reason"), "{id}: {listed}");
+    }
+    let listed = show("d");
+    assert!(listed.contains("error[waiver-without-reason]"), "{listed}");
+    assert!(!listed.contains("cycle"), "{listed}");
+    assert_eq!(show("c"), "", "c has no finding");
+
+    let (_, report) = check_json(root.to_str().expect("utf8"), &[]);
+    let cycle = diagnostics_with(&report, "cycle");
+    assert_eq!(cycle[0]["requirements"], serde_json::json!(["a", "b"]));
+}

@@ -330,7 +330,7 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     let related: Vec<&DiagnosticEntry> = report
         .diagnostics
         .iter()
-        .filter(|d| d.message.contains(&format!("`{}`", r.id)))
+        .filter(|d| d.requirements.contains(&r.id))
         .collect();
     if !related.is_empty() {
         let _ = writeln!(out, "\ndiagnostics:");

@@ -174,6 +174,10 @@ pub struct DiagnosticEntry {
     pub file: Option<String>,
     pub line: Option<u32>,
     pub suggestion: Option<String>,
+    /// The requirements the finding is about, sorted (empty for findings about no one
+    /// requirement, such as an unknown id).
+    #[serde(default)]
+    pub requirements: Vec<String>,
 }
 
 impl Report {

@@ -129,7 +129,8 @@ pub fn scan_source(
                 ),
                 file,
                 r.line,
-            ));
+            )
+            .about(r.id.clone()));
         }
         references.push(Reference {
             id: r.id,

@@ -383,7 +383,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
                 line
             );
             spec.diagnostics
-                .push(Diagnostic::at(Code::DuplicateId, message, &spec.file, line));
+                .push(Diagnostic::at(Code::DuplicateId, message, &spec.file, line).about(&def.id));
             continue;
         }
         seen.insert((def.prefix, &def.id), def.line);

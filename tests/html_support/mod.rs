@@ -295,6 +295,7 @@ fn diag(
         file: Some(file.into()),
         line: Some(line),
         suggestion: suggestion.map(Into::into),
+        requirements: Vec::new(),
     }
 }
 
