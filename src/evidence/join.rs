@@ -296,7 +296,7 @@ fn longest_prefix<'m>(
 mod tests {
     use super::*;
     use crate::model::Location;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     fn tests(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
@@ -686,7 +686,8 @@ mod tests {
             joined.per_test[97].as_ref().map(|j| j.0),
             Some(TestStatus::Failed)
         );
-        // Debug build on a shared 2-core machine; a nested loop would take minutes.
-        assert!(took < Duration::from_secs(1), "join took {took:?}");
+        // No duration is asserted (it failed at load 17 on the shared 2-core machine): a nested
+        // loop would take minutes here, which the CI profile's slow-timeout kills as a failure.
+        eprintln!("join of 20,000 x 20,000 took {took:?}");
     }
 }
