@@ -404,6 +404,8 @@ mod tests {
             requirements,
             tests: vec![],
             diagnostics,
+            dirty: false,
+            evidence: Default::default(),
         }
     }
 

@@ -429,7 +429,7 @@ fn with_ci_sections(
     };
     out = before_verdict(out, &written_outputs(plan));
     if plan.format == Format::Github {
-        out = report::github::render(report, verdict) + &out;
+        out = report::github::render(report, verdict, options.scope.as_ref()) + &out;
     }
     out
 }

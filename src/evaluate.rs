@@ -8,8 +8,8 @@
 use crate::graph::Model;
 use crate::model::{Code, Diagnostic, Requirement, Severity, Status, TestStatus};
 use crate::report::{
-    Coverage, DiagnosticEntry, Implementation, Report, RequirementEntry, Summary, TestEntry, Tool,
-    Verification, SCHEMA,
+    Coverage, DiagnosticEntry, EvidenceLedger, Implementation, Report, RequirementEntry, ResultRef,
+    Summary, TestEntry, Tool, Verification, SCHEMA,
 };
 use std::collections::BTreeMap;
 
@@ -22,6 +22,10 @@ pub struct RunInfo {
     pub generated_at: String,
     /// `--deny warnings`: warnings are reported as errors.
     pub deny_warnings: bool,
+    /// The working tree had uncommitted changes.
+    pub dirty: bool,
+    /// The results files read, in order.
+    pub results_files: Vec<crate::evidence::ResultsFile>,
 }
 
 /// The verdict on one requirement before it is written into the report.
@@ -53,6 +57,7 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
         .map(|(i, r)| requirement_entry(&model, i, r, &verdicts[i]))
         .collect();
     let tests = test_entries(&model);
+    let evidence = ledger(&model, &tests, run);
     let diagnostics = diagnostic_entries(diagnostics, run.deny_warnings);
 
     let counted: Vec<&RequirementEntry> = requirements
@@ -98,6 +103,46 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
         requirements,
         tests,
         diagnostics,
+        dirty: run.dirty,
+        evidence,
+    }
+}
+
+/// Every result a requirement's status does not show (PRODUCT.md section 11): results that
+/// name no test, failed tests that verify nothing, tests that passed only on a retry.
+fn ledger(model: &Model, tests: &[TestEntry], run: &RunInfo) -> EvidenceLedger {
+    let unmatched_results = model
+        .unmatched_results
+        .iter()
+        .map(|r| ResultRef {
+            binary: r.binary.clone(),
+            name: r.name.clone(),
+            result: TestStatus::from(r.outcome),
+            file: r.location.file.clone(),
+            line: r.location.line,
+        })
+        .collect();
+    let by_test = |keep: &dyn Fn(&TestEntry) -> bool| -> Vec<ResultRef> {
+        tests
+            .iter()
+            .filter(|t| keep(t))
+            .map(|t| ResultRef {
+                binary: Some(t.binary.clone()),
+                name: t.test.clone(),
+                result: t.result,
+                file: t.file.clone(),
+                line: t.line,
+            })
+            .collect()
+    };
+    EvidenceLedger {
+        files: run.results_files.clone(),
+        unmatched_results,
+        failed_without_requirement: by_test(&|t| {
+            matches!(t.result, TestStatus::Failed | TestStatus::Errored)
+                && t.requirements.is_empty()
+        }),
+        flaky: by_test(&|t| t.flaky),
     }
 }
 

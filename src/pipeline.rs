@@ -28,7 +28,7 @@ pub struct Analysis {
 pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
     let root = plan.root.as_path();
     let inputs = discover::discover(root, &plan.selection)?;
-    let results = read_results(root, &plan.results)?;
+    let (results, results_files) = read_results(root, &plan.results)?;
     let max_bytes = plan.max_file_bytes;
 
     let mut read_diagnostics = inputs.diagnostics.clone();
@@ -104,6 +104,8 @@ pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
         commit: git_commit(root),
         generated_at: generated_at()?,
         deny_warnings,
+        dirty: git_dirty(root),
+        results_files,
     };
     unreadable.sort();
     unreadable.dedup();
@@ -114,11 +116,16 @@ pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
     })
 }
 
-fn read_results(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<TestResult>>> {
+/// The results of every file, and each file's provenance.
+fn read_results(
+    root: &Path,
+    paths: &[PathBuf],
+) -> Result<(Option<Vec<TestResult>>, Vec<evidence::ResultsFile>)> {
     if paths.is_empty() {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let mut all = Vec::new();
+    let mut files = Vec::new();
     for path in paths {
         let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read results file {}", path.display()))?;
@@ -132,9 +139,21 @@ fn read_results(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<TestResult>
             .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
         let results = evidence::parse_results(&display, &text)
             .map_err(|e| anyhow::anyhow!("bad results file: {e}"))?;
+        files.push(evidence::describe(&display, &bytes, results.len()));
         all.extend(results);
     }
-    Ok(Some(all))
+    Ok((Some(all), files))
+}
+
+/// Whether tracked files under `root` have uncommitted changes (`false` outside git).
+pub fn git_dirty(root: &Path) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=no", "--", "."])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success() && !out.stdout.is_empty())
 }
 
 /// The commit checked out at `root`, if it is in a git repository and git is installed.

@@ -79,6 +79,8 @@ impl<'a> Project<'a> {
             commit: None,
             generated_at: "2026-01-01T00:00:00Z".to_string(),
             deny_warnings: false,
+            dirty: false,
+            results_files: Vec::new(),
         };
         evaluate::evaluate(self.model(), &run)
     }

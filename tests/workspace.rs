@@ -445,3 +445,225 @@ fn references_attach_inside_macros_and_through_out_of_line_modules() {
         vec!["text.generated", "text.generator-def", "text.generator-def"]
     );
 }
+
+/// `reqtrail check` on the fixture with extra arguments: exit code, stdout.
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let output = Command::cargo_bin("reqtrail")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .current_dir(fixture())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("NO_COLOR", "1")
+        .arg("check")
+        .arg(".")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+// r[verify workspace.accounted]
+#[test]
+fn a_failed_test_that_claims_no_requirement_is_listed_in_every_report() {
+    let name = "tests::division_by_zero_is_none";
+    let report = check(NEXTEST);
+    let listed = &report["evidence"]["failed_without_requirement"];
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["binary"], "calc-cli");
+    assert_eq!(listed[0]["name"], name);
+    assert_eq!(listed[0]["result"], "failed");
+    let (_, terminal) = run(&["--results", NEXTEST]);
+    let section = terminal
+        .split("Failed tests that verify no requirement:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section in:\n{terminal}"));
+    assert!(section.contains(&format!("calc-cli {name}")), "{terminal}");
+    let (_, markdown) = run(&["--results", NEXTEST, "--markdown", "-", "-q"]);
+    assert!(
+        markdown.contains("**Failed tests that verify no requirement** (1)")
+            && markdown.contains(&format!("`calc-cli {name}` failed")),
+        "{markdown}"
+    );
+    let html = tempfile::NamedTempFile::new().unwrap_or_else(|e| panic!("{e}"));
+    let path = html.path().to_string_lossy().into_owned();
+    run(&["--results", NEXTEST, "--html", &path, "-q"]);
+    let page = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        page.contains("Failed tests that verify no requirement")
+            && page.contains(&format!("calc-cli {name}")),
+        "no listing in the HTML"
+    );
+}
+
+// r[verify workspace.accounted]
+#[test]
+fn results_that_match_no_test_are_listed_by_name() {
+    // Scanning only two of the three crates leaves text-utils' results without a test.
+    let (code, out) = run(&[
+        "--src",
+        "crates/calc-cli/**/*.rs",
+        "--src",
+        "crates/mini-redis/**/*.rs",
+        "--results",
+        NEXTEST,
+        "--json",
+        "-",
+        "-q",
+    ]);
+    assert_eq!(code, Some(1));
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    let unmatched: Vec<String> = report["evidence"]["unmatched_results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["binary"].as_str().unwrap_or(""),
+                r["name"].as_str().unwrap_or(""),
+                r["result"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        unmatched.contains(&"text-utils tests::doubles::case_3_wrong failed".to_string()),
+        "{unmatched:?}"
+    );
+    assert!(unmatched.contains(&"text-utils::it flaky::passes_on_retry failed".to_string()));
+    assert!(unmatched.iter().all(|u| u.starts_with("text-utils")));
+    let (_, terminal) = run(&["--src", "crates/calc-cli/**/*.rs", "--results", NEXTEST]);
+    let section = terminal
+        .split("Results that match no test:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section in:\n{terminal}"));
+    assert!(section.contains("mini-redis::bin/server tests::defaults_to_local_redis_port"));
+}
+
+// r[verify workspace.flaky]
+#[test]
+fn flaky_tests_are_listed_as_flaky() {
+    let report = check(RETRIES);
+    let flaky = &report["evidence"]["flaky"];
+    assert_eq!(flaky.as_array().map(Vec::len), Some(1), "{flaky}");
+    assert_eq!(flaky[0]["name"], "flaky::passes_on_retry");
+    let (_, terminal) = run(&["--results", RETRIES]);
+    assert!(terminal.contains("Flaky tests (passed only on a retry):\n  passed   text-utils::it flaky::passes_on_retry"), "{terminal}");
+    assert!(check(NEXTEST)["evidence"]["flaky"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
+}
+
+// r[verify workspace.provenance]
+#[test]
+fn each_results_file_is_recorded_with_its_hash_producer_run_and_time() {
+    use sha2::Digest;
+    let report = check_all();
+    let files = report["evidence"]["files"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 4);
+    for (file, path) in files
+        .iter()
+        .zip([NEXTEST, CARGO_TEST, RETRIES, NEXTEST_JSON])
+    {
+        let bytes = std::fs::read(fixture().join(path)).unwrap_or_default();
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(file["path"], path);
+        assert_eq!(file["sha256"], sha);
+    }
+    // nextest's JUnit root carries the run id and the start time.
+    let junit = std::fs::read_to_string(fixture().join(NEXTEST)).unwrap_or_default();
+    let attr = |name: &str| {
+        let at = junit
+            .find(&format!(" {name}=\""))
+            .map(|i| i + name.len() + 3);
+        at.and_then(|i| junit[i..].split('"').next().map(str::to_string))
+    };
+    assert_eq!(files[0]["producer"], "cargo-nextest (JUnit)");
+    assert_eq!(files[0]["run_id"].as_str(), attr("uuid").as_deref());
+    assert_eq!(files[0]["timestamp"].as_str(), attr("timestamp").as_deref());
+    assert_eq!(files[1]["producer"], "libtest JSON");
+    assert_eq!(files[1]["run_id"], Value::Null);
+    assert_eq!(files[3]["producer"], "cargo-nextest (libtest-json)");
+    let (_, terminal) = run(&["--results", NEXTEST]);
+    assert!(terminal.contains("results/nextest.xml · cargo-nextest (JUnit)"));
+}
+
+/// All four results files at once, in a fixed order.
+fn check_all() -> Value {
+    let (code, out) = run(&[
+        "--results",
+        NEXTEST,
+        "--results",
+        CARGO_TEST,
+        "--results",
+        RETRIES,
+        "--results",
+        NEXTEST_JSON,
+        "--json",
+        "-",
+        "-q",
+    ]);
+    assert_eq!(code, Some(1));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"))
+}
+
+// r[verify workspace.provenance]
+#[test]
+fn a_working_tree_with_uncommitted_changes_is_marked_beside_the_commit() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(root)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("git: {e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(root.join("spec.md"), "r[a.one]\nOne.\n").unwrap_or_default();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "spec"]);
+    let check = |_: ()| -> (Value, String) {
+        let run = |extra: &[&str]| {
+            let output = Command::cargo_bin("reqtrail")
+                .unwrap_or_else(|e| panic!("{e}"))
+                .current_dir(root)
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .env("SOURCE_DATE_EPOCH", "1767225600")
+                .args(["check", ".", "-q"])
+                .args(extra)
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        };
+        let json: Value =
+            serde_json::from_str(&run(&["--json", "-"])).unwrap_or_else(|e| panic!("{e}"));
+        (json, run(&["--markdown", "-"]))
+    };
+    let (clean, markdown) = check(());
+    assert_eq!(clean["dirty"], false);
+    assert!(clean["commit"].is_string());
+    assert!(!markdown.contains("uncommitted"), "{markdown}");
+    std::fs::write(root.join("spec.md"), "r[a.one]\nOne, changed.\n").unwrap_or_default();
+    let (dirty, markdown) = check(());
+    assert_eq!(dirty["dirty"], true);
+    assert!(markdown.contains(" (uncommitted changes)"), "{markdown}");
+}

@@ -11,8 +11,10 @@
 mod join;
 mod junit;
 mod libtest;
+mod provenance;
 
 pub use join::{join, join_aliased, Join};
+pub use provenance::{describe, ResultsFile};
 
 use crate::model::TestResult;
 

@@ -4,10 +4,14 @@
 //!
 //! Gaps the gate blames and error diagnostics are `error`s; older gaps and warnings are
 //! `warning`s. Errors come first because GitHub shows only the first few annotations of a kind.
+//! A failing requirement is annotated at its failing test, where the fix usually is. With
+//! `--changed-since`, only what the change touched is annotated, and one `notice` counts the rest,
+//! so a pull request is not buried under the project's older gaps.
 
 use super::{Report, RequirementEntry};
+use crate::changes::Scope;
 use crate::gate::{is_blocking, GateVerdict};
-use crate::model::{Severity, Status};
+use crate::model::{Severity, Status, TestStatus};
 use std::fmt::Write;
 
 /// Workflow-command data: `%`, CR and LF would end or corrupt the command.
@@ -73,22 +77,71 @@ struct Annotation {
     message: String,
 }
 
-pub fn render(report: &Report, verdict: &GateVerdict) -> String {
+/// Where a failing requirement's annotation goes: its own first failing test, else the first
+/// failing test of a failing descendant (children in id order, nearest first), else `None`.
+fn failing_test_place<'a>(report: &'a Report, r: &'a RequirementEntry) -> Option<(&'a str, u32)> {
+    let by_id: std::collections::HashMap<&str, &RequirementEntry> = report
+        .requirements
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let mut queue = std::collections::VecDeque::from([r]);
+    let mut seen = std::collections::HashSet::from([r.id.as_str()]);
+    while let Some(next) = queue.pop_front() {
+        let failed = next
+            .verified_by
+            .iter()
+            .find(|v| !v.stale && matches!(v.result, TestStatus::Failed | TestStatus::Errored));
+        if let Some(v) = failed {
+            return Some((v.file.as_str(), v.line));
+        }
+        for child in &next.children {
+            if let Some(c) = by_id.get(child.as_str()) {
+                if c.status == Status::Failing && seen.insert(c.id.as_str()) {
+                    queue.push_back(c);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The workflow commands for `--format github`. `scope` is what `--changed-since` found: then
+/// only its requirements and the diagnostics on its lines are annotated.
+pub fn render(report: &Report, verdict: &GateVerdict, scope: Option<&Scope>) -> String {
     let mut annotations = Vec::new();
+    let mut left_out = (0usize, 0usize);
     for r in report.gaps() {
+        if scope.is_some_and(|s| !s.has_requirement(&r.id)) {
+            left_out.0 += 1;
+            continue;
+        }
+        let (file, line, message) =
+            match failing_test_place(report, r).filter(|_| r.status == Status::Failing) {
+                Some((file, line)) => (
+                    file,
+                    line,
+                    format!("{} (defined at {}:{})", gap_message(r), r.file, r.line),
+                ),
+                None => (r.file.as_str(), r.line, gap_message(r)),
+            };
         annotations.push(Annotation {
             level: if is_blocking(verdict, r) {
                 "error"
             } else {
                 "warning"
             },
-            file: Some(workspace_path(report, &r.file)),
-            line: Some(r.line),
+            file: Some(workspace_path(report, file)),
+            line: Some(line),
             title: format!("reqtrail {}", gap_rule(r)),
-            message: gap_message(r),
+            message,
         });
     }
     for d in &report.diagnostics {
+        if scope.is_some_and(|s| !s.covers(d.file.as_deref(), d.line)) {
+            left_out.1 += 1;
+            continue;
+        }
         let hint = d
             .suggestion
             .as_ref()
@@ -127,6 +180,22 @@ pub fn render(report: &Report, verdict: &GateVerdict) -> String {
             escape_data(&a.message)
         );
     }
+    if let Some(scope) = scope {
+        let _ = writeln!(
+            out,
+            "::notice title=reqtrail changed since {}::{}",
+            escape_property(&scope.reference),
+            escape_data(&format!(
+                "{} changed requirement{} gated; {} older gap{} and {} diagnostic{} outside the change not annotated (the summary and the reports list them)",
+                scope.requirements.len(),
+                plural(scope.requirements.len()),
+                left_out.0,
+                plural(left_out.0),
+                left_out.1,
+                plural(left_out.1),
+            ))
+        );
+    }
     if !verdict.passed {
         let _ = writeln!(
             out,
@@ -135,6 +204,14 @@ pub fn render(report: &Report, verdict: &GateVerdict) -> String {
         );
     }
     out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 #[cfg(test)]

@@ -91,6 +91,8 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         modified => options.modified,
         root => report.root,
         commit => report.commit,
+        dirty => report.dirty,
+        ledger => report.evidence,
         generated_at => report.generated_at,
         generated_display => display_time(&report.generated_at),
         tool_name => report.tool.name,

@@ -160,6 +160,9 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
             }
         }
     }
+    if !quiet {
+        ledger(&mut out, report, paint);
+    }
     if !report.diagnostics.is_empty() {
         if !out.is_empty() {
             out.push('\n');
@@ -197,6 +200,66 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
         );
     }
     out
+}
+
+/// Every result a requirement's status does not show, by name, and the results files read.
+fn ledger(out: &mut String, report: &Report, paint: Paint) {
+    let ledger = &report.evidence;
+    let sections = [
+        (
+            "Failed tests that verify no requirement:",
+            &ledger.failed_without_requirement,
+        ),
+        ("Results that match no test:", &ledger.unmatched_results),
+        ("Flaky tests (passed only on a retry):", &ledger.flaky),
+    ];
+    for (title, list) in sections {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", paint.bold(title));
+        for r in list.iter().take(LIST_LIMIT) {
+            let binary = r
+                .binary
+                .as_deref()
+                .map(|b| format!("{b} "))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<8} {binary}{}  {}:{}",
+                paint.result(r.result),
+                r.name,
+                r.file,
+                r.line
+            );
+        }
+        if list.len() > LIST_LIMIT {
+            let _ = writeln!(
+                out,
+                "  … and {} more (see --json or --html)",
+                list.len() - LIST_LIMIT
+            );
+        }
+    }
+    if !ledger.files.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("Results files:"));
+        for f in &ledger.files {
+            let mut facts = vec![f.producer.clone(), format!("{} results", f.results)];
+            if let Some(run) = &f.run_id {
+                facts.push(format!("run {run}"));
+            }
+            if let Some(at) = &f.timestamp {
+                facts.push(at.clone());
+            }
+            let _ = writeln!(
+                out,
+                "  {} · {}\n    sha256 {}",
+                f.path,
+                facts.join(" · "),
+                f.sha256
+            );
+        }
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {

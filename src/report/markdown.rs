@@ -206,10 +206,22 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
         let _ = writeln!(out, "\n</details>");
     }
 
+    ledger(&mut out, report);
+
     let commit = report
         .commit
         .as_deref()
-        .map(|c| format!(" · commit {}", c.chars().take(12).collect::<String>()))
+        .map(|c| {
+            let dirty = if report.dirty {
+                " (uncommitted changes)"
+            } else {
+                ""
+            };
+            format!(
+                " · commit {}{dirty}",
+                c.chars().take(12).collect::<String>()
+            )
+        })
         .unwrap_or_default();
     let _ = writeln!(
         out,
@@ -217,6 +229,65 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
         report.tool.name, report.tool.version
     );
     out
+}
+
+/// Every result a requirement's status does not show, and the results files read.
+fn ledger(out: &mut String, report: &Report) {
+    let ledger = &report.evidence;
+    let sections = [
+        (
+            "Failed tests that verify no requirement",
+            &ledger.failed_without_requirement,
+        ),
+        ("Results that match no test", &ledger.unmatched_results),
+        ("Flaky tests (passed only on a retry)", &ledger.flaky),
+    ];
+    for (title, list) in sections {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n**{title}** ({})\n", list.len());
+        for r in list.iter().take(LIMIT) {
+            let binary = r
+                .binary
+                .as_deref()
+                .map(|b| format!("{} ", code_safe(b)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- `{binary}{}` {} ({}:{})",
+                code_safe(&r.name),
+                r.result.as_str(),
+                escape(&r.file),
+                r.line
+            );
+        }
+        more(out, list.len());
+    }
+    if !ledger.files.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Results files ({})</summary>\n",
+            ledger.files.len()
+        );
+        for f in &ledger.files {
+            let mut facts = vec![escape(&f.producer), format!("{} results", f.results)];
+            if let Some(run) = &f.run_id {
+                facts.push(format!("run `{}`", code_safe(run)));
+            }
+            if let Some(at) = &f.timestamp {
+                facts.push(escape(at));
+            }
+            let _ = writeln!(
+                out,
+                "- {}: {}, sha256 `{}`",
+                escape(&f.path),
+                facts.join(", "),
+                f.sha256
+            );
+        }
+        let _ = writeln!(out, "\n</details>");
+    }
 }
 
 /// The gaps the comment lists: with a baseline the requirements that got worse, with

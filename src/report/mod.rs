@@ -44,6 +44,36 @@ pub struct Report {
     pub tests: Vec<TestEntry>,
     /// Sorted by file, line, code, message.
     pub diagnostics: Vec<DiagnosticEntry>,
+    /// The working tree had uncommitted changes to tracked files when the report was made.
+    #[serde(default)]
+    pub dirty: bool,
+    /// Every result accounted for: the results files read, and the results no requirement
+    /// shows (PRODUCT.md section 11).
+    #[serde(default)]
+    pub evidence: EvidenceLedger,
+}
+
+/// Every results file and every result that a requirement's status does not show.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceLedger {
+    /// In the order given on the command line.
+    pub files: Vec<crate::evidence::ResultsFile>,
+    /// Results that name no test found in the sources, in file then line order.
+    pub unmatched_results: Vec<ResultRef>,
+    /// Tests that failed or errored and verify no requirement, sorted by binary then name.
+    pub failed_without_requirement: Vec<ResultRef>,
+    /// Tests that passed only on a retry, sorted by binary then name.
+    pub flaky: Vec<ResultRef>,
+}
+
+/// A result by name, with where it was read (an unmatched result) or where its test is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRef {
+    pub binary: Option<String>,
+    pub name: String,
+    pub result: TestStatus,
+    pub file: String,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -408,6 +408,8 @@ pub fn build_report(
         requirements,
         tests: tests.into_values().collect(),
         diagnostics,
+        dirty: false,
+        evidence: Default::default(),
     }
 }
 
@@ -625,6 +627,8 @@ pub fn generated_report(n: usize) -> Report {
         requirements,
         tests,
         diagnostics: vec![],
+        dirty: false,
+        evidence: Default::default(),
     }
 }
 
