@@ -4,7 +4,9 @@
 //! Both become a [`TestFn`] when a `verify` reference claims them, so the reference has a test
 //! and the results of the generated tests join onto it through [`TestFn::generates`]:
 //! - a reference right above a module-level macro invocation that is not items
-//!   (`trim_cases! { trims_spaces: "  a " => "a"; }`) claims the tests it generates: one
+//!   (`trim_cases! { trims_spaces: "  a " => "a"; }`), in test code (a `#[cfg(test)]` module,
+//!   an integration-test file) or of a macro this file defines with a test in its body,
+//!   claims the tests it generates: one
 //!   `TestFn` named `MODULE::NAME!` whose results are the ones named `MODULE::IDENT` for any
 //!   identifier of the invocation (a generator names its tests after what it is given);
 //! - a reference right above a `macro_rules!` definition whose body holds a test attribute
@@ -38,6 +40,16 @@ pub(crate) fn claimed(
         return Vec::new();
     };
     if let Some(invocation) = outline.invocations.iter().find(|i| i.scope == scope) {
+        // A macro call in production code (`lazy_static! { }`) generates no test; in test
+        // code, or when this file's definition of the macro holds a test, it may.
+        let generator = invocation.in_test_code
+            || outline
+                .generators
+                .iter()
+                .any(|(_, g)| *g == invocation.name);
+        if !generator {
+            return Vec::new();
+        }
         return vec![generator_test(outline, invocation, unit, tests, made)];
     }
     if let Some((_, name)) = outline.generators.iter().find(|(s, _)| *s == scope) {

@@ -71,6 +71,8 @@ pub(crate) struct Invocation {
     /// Every identifier in its body, in order, without repeats: the names the tests it
     /// generates can take.
     pub idents: Vec<String>,
+    /// It sits where tests live: in a `#[cfg(test)]` module or an integration-test file.
+    pub in_test_code: bool,
 }
 
 impl Outline {
@@ -159,6 +161,8 @@ fn last_segment(path: &syn::Path) -> String {
 #[derive(Default)]
 struct Facts {
     test_attribute: Option<String>,
+    /// `#[cfg(test)]` itself (left out of `cfgs`).
+    cfg_test: bool,
     ignored: bool,
     should_panic: bool,
     cfgs: Vec<String>,
@@ -329,6 +333,8 @@ struct Walker<'a> {
     path: Vec<String>,
     /// `#[cfg(...)]` of the enclosing modules, `cfg(test)` left out.
     cfgs: Vec<String>,
+    /// Inside a `#[cfg(test)]` module, or in an integration-test binary.
+    in_test_code: bool,
 }
 
 impl Walker<'_> {
@@ -401,6 +407,7 @@ impl Walker<'_> {
                         let written = self
                             .written_between(span.open(), span.close())
                             .unwrap_or_else(|| list.tokens.to_string());
+                        facts.cfg_test |= written == "test";
                         if written != "test" && !written.is_empty() {
                             facts.cfgs.push(written);
                         }
@@ -588,13 +595,17 @@ impl Walker<'_> {
         );
         let inner = content.call(Attribute::parse_inner)?;
         let mut facts = self.facts(attrs);
-        facts.cfgs.extend(self.facts(&inner).cfgs);
+        let inner_facts = self.facts(&inner);
+        facts.cfgs.extend(inner_facts.cfgs);
         let depth = self.cfgs.len();
         self.cfgs.extend(facts.cfgs);
+        let was_test_code = self.in_test_code;
+        self.in_test_code |= facts.cfg_test || inner_facts.cfg_test;
         self.path.push(name);
         let result = self.items(&content, scope, Ctx::Module);
         self.path.pop();
         self.cfgs.truncate(depth);
+        self.in_test_code = was_test_code;
         result
     }
 
@@ -734,6 +745,7 @@ impl Walker<'_> {
             name,
             module,
             idents,
+            in_test_code: self.in_test_code,
         });
     }
 
@@ -887,6 +899,13 @@ pub(crate) fn outline(
     result
 }
 
+/// `pkg::api` (a `tests/` binary), not `pkg`, `pkg::bin/x`, `pkg::example/x`, `pkg::bench/x`.
+fn is_test_binary(binary: &str) -> bool {
+    binary
+        .split_once("::")
+        .is_some_and(|(_, target)| !target.contains('/'))
+}
+
 fn failure(e: &syn::Error) -> ParseFailure {
     let at = e.span().start();
     ParseFailure {
@@ -909,10 +928,13 @@ fn outline_inner(
         outline: Outline::new(unit.module_path.join("::"), last_line),
         path: unit.module_path.clone(),
         cfgs: Vec::new(),
+        in_test_code: is_test_binary(&unit.binary),
     };
     let parser = |input: ParseStream| -> syn::Result<()> {
         let inner = input.call(Attribute::parse_inner)?;
-        walker.cfgs = walker.facts(&inner).cfgs;
+        let facts = walker.facts(&inner);
+        walker.cfgs = facts.cfgs;
+        walker.in_test_code |= facts.cfg_test;
         walker.items(input, 0, Ctx::Module)
     };
     parser.parse_str(skeleton).map_err(|e| failure(&e))?;

@@ -928,7 +928,8 @@ fn a_reference_inside_an_item_macro_belongs_to_the_test_inside() {
 // r[verify workspace.generated]
 #[test]
 fn configured_wrapper_macros_hold_tests_like_proptest() {
-    let text = r#"mod tests {
+    let text = r#"#[cfg(test)]
+mod tests {
     props! {
         // r[verify x.wrapped]
         #[test]
@@ -947,6 +948,7 @@ fn configured_wrapper_macros_hold_tests_like_proptest() {
     assert_eq!(names(&sf), vec!["tests::reverses", "tests::other"]);
     assert_eq!(tests_of(&sf, "x.wrapped"), vec!["tests::reverses"]);
     assert_eq!(sf.tests[0].attribute, "props");
+    assert_eq!(sf.tests[0].line, line_of(text, "fn reverses"));
     // Without the config key the invocation is a generator like any other: the reference
     // claims every test it generates, under the macro's name.
     let sf = scan("src/lib.rs", text, "calc", &[]);
@@ -1051,4 +1053,28 @@ impl Counter {
         codes(&sf),
         vec![(Code::VerifyOutsideTest, line_of(text, "x.none"))]
     );
+}
+
+// r[verify workspace.generated]
+#[test]
+fn a_macro_call_in_production_code_generates_no_test() {
+    let text = r#"// r[verify x.prod]
+lazy_static! {
+    static ref TABLE: Vec<u8> = build();
+}
+
+#[cfg(test)]
+mod tests {
+    // r[verify x.test]
+    cases! { one: 1; two: 2; }
+}
+"#;
+    let sf = scan("src/lib.rs", text, "calc", &[]);
+    assert!(tests_of(&sf, "x.prod").is_empty());
+    assert_eq!(codes(&sf), vec![(Code::VerifyOutsideTest, 1)]);
+    assert_eq!(tests_of(&sf, "x.test"), vec!["tests::cases!"]);
+    // In an integration-test file every module is test code.
+    let text = "// r[verify x.it]\ncases! { one: 1; }\n";
+    let sf = scan("tests/api.rs", text, "calc::api", &[]);
+    assert_eq!(tests_of(&sf, "x.it"), vec!["cases!"]);
 }
