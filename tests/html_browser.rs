@@ -1180,6 +1180,23 @@ fn assert_audit_copy(
             "{paper}: no whole header line {words:?}"
         );
     }
+    // Every page of the matrix repeats its column headers.
+    let first = pages
+        .iter()
+        .position(|p| p.contains("Traceability matrix"))
+        .expect("a matrix page");
+    let details = pages
+        .iter()
+        .position(|p| p.contains("Requirement details"))
+        .expect("a details page");
+    for (k, page) in pages.iter().enumerate().take(details).skip(first) {
+        assert!(
+            page.lines()
+                .any(|l| l.contains("Verifying tests") && l.contains("Implementation")),
+            "{paper}: matrix page {} without its column headers:\n{page}",
+            k + 1
+        );
+    }
     let flat = squeeze(&raw.join("\n"));
     let matrix_at = flat.find("Traceabilitymatrix").expect("the matrix");
     let details_at = flat.find("Requirementdetails").expect("the details");
