@@ -202,13 +202,17 @@ fn check(args: CheckArgs) -> Result<i32> {
     let verdict = gate::judge(&report, &options);
     let stdout = write_outputs(&plan, &report, &verdict, &options)?;
 
+    // Text from input reaches the terminal (and a CI log) only with its control characters
+    // escaped; the files written above keep it as it is.
+    let shown = report::terminal::escaped(&report);
+    let shown_verdict = report::terminal::escaped_verdict(&verdict);
     let summary = report::human::render(
-        &report,
-        &verdict,
+        &shown,
+        &shown_verdict,
         paint_for(plan.input.color, !plan.stdout_taken),
         plan.quiet,
     );
-    let summary = with_ci_sections(summary, &plan, &report, &verdict, &options);
+    let summary = with_ci_sections(summary, &plan, &shown, &shown_verdict, &options);
     match stdout {
         Some(text) => {
             print_stdout(&text)?;
@@ -228,9 +232,9 @@ fn show(args: ShowArgs) -> Result<i32> {
     let found = report
         .requirements
         .iter()
-        .find(|r| r.id == args.id)
-        .or_else(|| report.requirements.iter().find(|r| r.id == wanted));
-    let Some(requirement) = found else {
+        .position(|r| r.id == args.id)
+        .or_else(|| report.requirements.iter().position(|r| r.id == wanted));
+    let Some(index) = found else {
         // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
         // the edit-distance suggester (which counts every changed letter) would not offer.
         let same_but_case = report
@@ -247,8 +251,13 @@ fn show(args: ShowArgs) -> Result<i32> {
             .unwrap_or_default();
         bail!("no requirement `{}` is defined{suggestion}", args.id);
     };
+    // Escaped for the terminal like `check`'s summary; the index is the same in both.
+    let shown = report::terminal::escaped(&report);
+    let Some(requirement) = shown.requirements.get(index) else {
+        bail!("internal error: requirement {index} went missing while escaping");
+    };
     print_stdout(&report::human::render_show(
-        &report,
+        &shown,
         requirement,
         paint_for(args.input.color, true),
     ))?;
@@ -300,7 +309,11 @@ fn final_code(unreadable: &[String], code: i32) -> i32 {
     if unreadable.is_empty() {
         return code;
     }
-    let shown: Vec<&str> = unreadable.iter().take(5).map(String::as_str).collect();
+    let shown: Vec<String> = unreadable
+        .iter()
+        .take(5)
+        .map(|p| report::terminal::escape(p, false).into_owned())
+        .collect();
     let more = unreadable.len().saturating_sub(shown.len());
     eprintln!(
         "error: {} input path{} could not be read ({}{}), so the verdict is incomplete: fix the permissions or exclude them (`exclude` in reqtrail.toml)",
@@ -410,13 +423,19 @@ fn with_ci_sections(
 ) -> String {
     let mut sections = String::new();
     if let Some(scope) = &options.scope {
-        sections.push_str(&crate::changes::describe(scope));
+        sections.push_str(&report::terminal::escape(
+            &crate::changes::describe(scope),
+            true,
+        ));
     }
     if let Some(comparison) = &options.baseline {
         if !sections.is_empty() {
             sections.push('\n');
         }
-        sections.push_str(&crate::baseline::describe(comparison));
+        sections.push_str(&report::terminal::escape(
+            &crate::baseline::describe(comparison),
+            true,
+        ));
     }
     let mut out = if sections.is_empty() {
         summary
@@ -429,7 +448,8 @@ fn with_ci_sections(
     };
     out = before_verdict(out, &written_outputs(plan));
     if plan.format == Format::Github {
-        out = report::github::render(report, verdict, options.scope.as_ref()) + &out;
+        out = report::github::render(report, verdict, options.scope.as_ref())
+            + &report::terminal::github_fenced(&out);
     }
     out
 }

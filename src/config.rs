@@ -14,6 +14,9 @@ use std::path::Path;
 pub const DEFAULT_HEADING_ID_PATTERN: &str = r"[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+";
 /// Files larger than this are skipped with a warning unless the config raises it.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The default cap on one results file: JUnit for 100,000 tests with long messages stays far
+/// below it.
+pub const DEFAULT_MAX_RESULTS_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -48,6 +51,9 @@ pub struct Config {
     pub waivers: BTreeMap<String, String>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_bytes: Option<u64>,
+    /// A results file (`--results`) larger than this many bytes is an error (exit 2): reading
+    /// stops there, so `--results /dev/zero` or a runaway log cannot take all the memory.
+    pub max_results_bytes: Option<u64>,
     /// A requirement `a.b` is also a child of `a` when `a` is defined, the hierarchy mantra
     /// infers from dotted ids (PRODUCT.md section 13).
     #[serde(default)]

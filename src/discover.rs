@@ -114,6 +114,18 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
     let mut spec_hits = vec![false; selection.spec.len()];
     let mut src_hits = vec![false; selection.src.len()];
     let mut rust_files = Vec::new();
+    // The walk reads every directory's ignore files; one that is a FIFO or a device would
+    // block it forever (or read a device). The root's cannot be skipped: that is an error.
+    if let Some((path, kind)) = special_ignore_file(root) {
+        bail!(
+            "{} is {kind}, not a file: reqtrail reads it for ignore rules and would block on it; remove it or replace it with a regular file",
+            path.display()
+        );
+    }
+    // Directories skipped for theirs, reported after the walk (the filter must be `Sync`).
+    let skipped: std::sync::Arc<std::sync::Mutex<Vec<(PathBuf, &'static str)>>> =
+        std::sync::Arc::default();
+    let skipped_in_filter = std::sync::Arc::clone(&skipped);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -123,9 +135,19 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
         .parents(false)
         .follow_links(false)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             let name = entry.file_name();
-            !(entry.file_type().is_some_and(|t| t.is_dir()) && (name == "target" || name == ".git"))
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && (name == "target" || name == ".git") {
+                return false;
+            }
+            if let Some(found) = is_dir.then(|| special_ignore_file(entry.path())).flatten() {
+                if let Ok(mut list) = skipped_in_filter.lock() {
+                    list.push(found);
+                }
+                return false;
+            }
+            true
         })
         .build();
     for entry in walker {
@@ -170,6 +192,18 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
     inputs
         .diagnostics
         .extend(unmatched_globs(&selection.src, &src_hits, "**/*.rs", "src"));
+    let skipped = skipped.lock().map(|l| l.clone()).unwrap_or_default();
+    for (path, kind) in skipped {
+        let rel = relative(root, &path).unwrap_or_else(|| path.display().to_string());
+        inputs.diagnostics.push(Diagnostic::at(
+            Code::UnreadableFile,
+            format!(
+                "skipped this directory: its ignore file is {kind}, not a file, and reading it would block; remove it or replace it with a regular file"
+            ),
+            &rel,
+            1,
+        ));
+    }
     let mut crates = CrateFinder::new(root);
     for file in rust_files {
         let unit = crates.unit_for(&file.rel);
@@ -178,6 +212,37 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
     inputs.specs.sort_by(|a, b| a.rel.cmp(&b.rel));
     inputs.sources.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
     Ok(inputs)
+}
+
+/// The first of `dir`'s ignore files (`.gitignore`, `.ignore`, `.git/info/exclude`, symlinks
+/// followed) that is something other than a file or a directory, with what it is.
+fn special_ignore_file(dir: &Path) -> Option<(PathBuf, &'static str)> {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
+    for name in [".gitignore", ".ignore", ".git/info/exclude"] {
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let kind = meta.file_type();
+        if kind.is_file() || kind.is_dir() {
+            continue;
+        }
+        #[cfg(unix)]
+        let what = if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else {
+            "a special file"
+        };
+        #[cfg(not(unix))]
+        let what = "a special file";
+        return Some((path, what));
+    }
+    None
 }
 
 fn walk_diagnostic(root: &Path, err: &ignore::Error) -> Diagnostic {

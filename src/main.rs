@@ -7,7 +7,12 @@ fn main() {
     let code = match reqtrail::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote input (config lines, file names): escaped for the terminal.
+            let message = format!("{err:#}");
+            eprintln!(
+                "error: {}",
+                reqtrail::report::terminal::escape(&message, true)
+            );
             2
         }
     };

@@ -1,27 +1,159 @@
 //! Writing output files (`--json`, `--html`, `--csv`, `--sarif`, `--markdown`, `init`'s config):
 //! the one place that touches an output path, so every format is written the same safe way.
+//!
+//! Only a regular file, or a path where nothing is yet, is replaced atomically (a temporary file
+//! created exclusively beside it, then a rename). Anything else is not ours to replace: a device
+//! (`/dev/null`), a FIFO, a terminal or `/dev/stdout` and the `/dev/fd/N` of process substitution
+//! are written through, and a symlink is followed and its target written, the link left alone.
 
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
-/// Writes a whole output file atomically: a temporary file beside it, then a rename, so an
-/// interrupted run never leaves half a report where a good one was.
+/// How many symlinks are followed before the path is called a loop (Linux's own limit).
+const MAX_LINKS: usize = 40;
+
+/// Writes a whole output file. A regular file or a new path is replaced atomically so an
+/// interrupted run never leaves half a report where a good one was; anything else (device, FIFO,
+/// terminal, `/dev/stdout`) is written through; a symlink is followed to its target.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let written = match resolve(path) {
+        Ok(Destination::Replace(target)) => replace(&target, bytes),
+        Ok(Destination::WriteThrough) => write_through(path, bytes),
+        Err(err) => Err(err),
     };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.reqtrail-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    written.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What writing a path means.
+#[derive(Debug, PartialEq, Eq)]
+enum Destination {
+    /// A regular file or nothing at this path (after following symlinks): replace it atomically.
+    Replace(PathBuf),
+    /// Something that is not a file of ours: open it and write into it.
+    WriteThrough,
+}
+
+/// Follows `path`'s symlinks one hop at a time (so a dangling link names the file to create)
+/// and says what kind of thing is at the end.
+fn resolve(path: &Path) -> std::io::Result<Destination> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        // `/proc/self/fd/N` and `/dev/fd/N` are handles on files some process holds open (a
+        // pipe, the terminal, the file a shell redirected stdout to). Replacing what they point
+        // to would detach it from its holder, so they are always written through.
+        if is_descriptor_path(&current) {
+            return Ok(Destination::WriteThrough);
+        }
+        let meta = match std::fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Destination::Replace(current));
+            }
+            Err(err) => return Err(err),
+        };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let link = std::fs::read_link(&current)?;
+            current = match current.parent() {
+                Some(dir) if link.is_relative() => dir.join(link),
+                _ => link,
+            };
+        } else if kind.is_file() {
+            return Ok(Destination::Replace(current));
+        } else if kind.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory; give a file path",
+            ));
+        } else {
+            return Ok(Destination::WriteThrough);
+        }
     }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    Err(std::io::Error::other(format!(
+        "more than {MAX_LINKS} symlinks to follow (a loop?)"
+    )))
+}
+
+/// `/proc/<anything>/fd/...` or `/dev/fd/...`: a path that names an open file descriptor.
+fn is_descriptor_path(path: &Path) -> bool {
+    let parts: Vec<_> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    path.is_absolute()
+        && matches!(
+            parts.as_slice(),
+            ["proc", _, "fd", ..] | ["dev", "fd", ..] | ["dev", "stdout" | "stderr", ..]
+        )
+}
+
+/// Writes into whatever is there without replacing it. Appending keeps what others wrote into
+/// the same redirected stdout, and means nothing for devices and pipes.
+fn write_through(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // Our own stdout may be the same file: what was printed before must come first.
+    std::io::stdout().flush()?;
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
+}
+
+/// Replaces the regular file (or creates the new one) at `target` atomically: a temporary file
+/// with an unpredictable name, created exclusively in the target's directory (so no planted
+/// symlink can receive it and no other run can share it), then renamed over the target.
+fn replace(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{}.", name.to_string_lossy());
+    builder.prefix(&prefix).suffix(".reqtrail.tmp");
+    // The report gets the mode a plain create would give it (0666 less the umask), or keeps
+    // the mode of the file it replaces, not the temporary file's private 0600.
+    #[cfg(unix)]
+    let kept_mode = {
+        use std::os::unix::fs::PermissionsExt;
+        let kept = std::fs::metadata(target)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(kept.unwrap_or(0o666)));
+        kept
+    };
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().flush()?;
+    // The umask applies at creation; a replaced file's own mode is put back exactly.
+    #[cfg(unix)]
+    if let Some(mode) = kept_mode {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    // On failure the temporary file is dropped, which deletes it.
+    temp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // r[verify robust.safe-write]
+    #[test]
+    fn descriptor_paths_are_recognised() {
+        assert!(is_descriptor_path(Path::new("/proc/self/fd/1")));
+        assert!(is_descriptor_path(Path::new("/proc/123/fd/4")));
+        assert!(is_descriptor_path(Path::new("/dev/fd/63")));
+        assert!(is_descriptor_path(Path::new("/dev/stdout")));
+        assert!(!is_descriptor_path(Path::new("/dev/null")));
+        assert!(!is_descriptor_path(Path::new("proc/self/fd/1")));
+        assert!(!is_descriptor_path(Path::new("/tmp/fd/1")));
+    }
 }

@@ -26,6 +26,8 @@ pub struct InputPlan {
     /// (see `pipeline::analyze`), and that one set serves the whole run, `--changed-since` too.
     pub source_options: SourceOptions,
     pub max_file_bytes: u64,
+    /// A results file over this many bytes is an error.
+    pub max_results_bytes: u64,
     pub results: Vec<PathBuf>,
     pub color: ColorChoice,
 }
@@ -131,6 +133,9 @@ pub fn resolve_input(input: &InputArgs) -> Result<InputPlan> {
         max_file_bytes: config
             .max_file_bytes
             .unwrap_or(crate::config::DEFAULT_MAX_FILE_BYTES),
+        max_results_bytes: config
+            .max_results_bytes
+            .unwrap_or(crate::config::DEFAULT_MAX_RESULTS_BYTES),
         results,
         color: input.color,
         root,

@@ -52,7 +52,12 @@ fn annotations(root: &Path, args: &[&str]) -> (i32, Vec<String>) {
         .expect("runs");
     let lines = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter(|l| l.starts_with("::"))
+        // Annotations only: not the `stop-commands` fence around the human summary.
+        .filter(|l| {
+            l.starts_with("::")
+                && !l.starts_with("::stop-commands::")
+                && !l.starts_with("::reqtrail-")
+        })
         .map(String::from)
         .collect();
     (out.status.code().expect("exit code"), lines)

@@ -913,11 +913,14 @@ fn github_format_prints_escaped_workflow_annotations() {
     assert!(lines[0].starts_with("::error "), "{}", lines[0]);
     assert!(run.stdout.contains("::error title=reqtrail gate failed::"));
     assert!(run.verdict().contains("gate failed"));
-    // The title of a heading requirement with a newline-free message, and no stray command.
-    assert!(lines
-        .iter()
-        .filter(|l| l.starts_with("::"))
-        .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")));
+    // The title of a heading requirement with a newline-free message, and no stray command:
+    // the human summary is fenced by `stop-commands` and its resume line (issue 17).
+    assert!(lines.iter().filter(|l| l.starts_with("::")).all(|l| {
+        l.starts_with("::error ")
+            || l.starts_with("::warning ")
+            || l.starts_with("::stop-commands::reqtrail-")
+            || (l.starts_with("::reqtrail-") && l.ends_with("::"))
+    }));
 }
 
 // r[verify gate.markdown]

@@ -21,6 +21,14 @@ fn line(text: &str, n: u32) -> &str {
     text.split('\n').nth(n as usize - 1).unwrap_or("")
 }
 
+/// Markdown's lines as CommonMark numbers them: each `\n`, `\r\n` or lone `\r` ends one.
+fn md_lines(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .split(['\n', '\r'])
+        .map(str::to_string)
+        .collect()
+}
+
 fn diagnostics_inside(
     diagnostics: &[Diagnostic],
     file: &str,
@@ -43,7 +51,9 @@ fn check_spec(text: &str, style: Option<DefinitionStyle>) -> Result<SpecFile, Te
         ..SpecOptions::default()
     };
     let spec = reqtrail::spec::parse_spec("docs/p.md", text, &options);
-    let lines = line_count(text);
+    let md = md_lines(text);
+    let lines = md.len() as u32;
+    let line = |_: &str, n: u32| md.get(n as usize - 1).map_or("", String::as_str);
     for r in &spec.requirements {
         prop_assert!(!r.id.is_empty());
         prop_assert_eq!(&r.location.file, "docs/p.md");

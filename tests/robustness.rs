@@ -1552,6 +1552,7 @@ fn the_fuzz_targets_are_laid_out_for_cargo_fuzz() {
             ("source", "fuzz_targets/source.rs"),
             ("results", "fuzz_targets/results.rs"),
             ("config", "fuzz_targets/config.rs"),
+            ("nested", "fuzz_targets/nested.rs"),
         ]
     );
     for (_, path) in bins {
@@ -1621,4 +1622,545 @@ fn inputs_the_fuzzers_found_stay_fixed() {
     let err = reqtrail::evidence::parse_results("fuzz.xml", &text).expect_err("malformed");
     assert!(err.starts_with("fuzz.xml:18: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input, round two (issue 17)
+
+/// A prerequisite this machine lacks: under `CI=true` that fails the test (CI must run it);
+/// elsewhere the test says so and stops.
+fn missing(what: &str) {
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("CI=true and {what}: this test must run in CI");
+    }
+    eprintln!("not run: {what}");
+}
+
+/// Runs a command-line tool the test needs; `false` (after [`missing`]) when it did not work.
+fn tool(program: &str, args: &[&std::ffi::OsStr]) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        missing(&format!("`{program}` failed or is not installed"));
+    }
+    ok
+}
+
+fn file_kind(path: &Path) -> std::fs::FileType {
+    std::fs::symlink_metadata(path)
+        .expect("the output path still exists")
+        .file_type()
+}
+
+// r[verify robust.safe-write]
+#[test]
+fn a_device_node_at_an_output_path_stays_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let p = Project::healthy();
+    // A null device of our own, never the system's: major 1, minor 3.
+    let null = p.path("null");
+    if !tool(
+        "mknod",
+        &[null.as_os_str(), "c".as_ref(), "1".as_ref(), "3".as_ref()],
+    ) {
+        return;
+    }
+    for flag in ["--json", "--html", "--csv", "--sarif", "--markdown"] {
+        let mut cmd = reqtrail();
+        cmd.arg("check").arg(p.root()).arg(flag).arg(&null);
+        let run = run_checked(cmd);
+        assert_eq!(run.code, 0, "{flag}: {}", run.stderr);
+        assert!(
+            file_kind(&null).is_char_device(),
+            "{flag} replaced the device with {:?}",
+            file_kind(&null)
+        );
+    }
+    // Nothing else was left in the directory.
+    let mut names: Vec<String> = std::fs::read_dir(p.root())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["docs", "null", "tests"]);
+}
+
+// r[verify robust.safe-write]
+#[test]
+fn a_fifo_at_an_output_path_is_written_into_and_its_reader_gets_the_report() {
+    use std::os::unix::fs::FileTypeExt;
+    let p = Project::healthy();
+    let pipe = p.path("pipe");
+    if !tool("mkfifo", &[pipe.as_os_str()]) {
+        return;
+    }
+    // The reader, as `reqtrail check --csv pipe & consumer < pipe` would have it; `timeout`
+    // ends it should nobody ever open the pipe for writing.
+    let reader = std::process::Command::new("timeout")
+        .arg(HANG.as_secs().to_string())
+        .arg("cat")
+        .arg(&pipe)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("timeout and cat run");
+    let mut cmd = reqtrail();
+    cmd.arg("check").arg(p.root()).arg("--csv").arg(&pipe);
+    let run = run_checked(cmd);
+    let kind = file_kind(&pipe);
+    let read = reader.wait_with_output().expect("the reader ends");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+    let csv = String::from_utf8_lossy(&read.stdout);
+    assert!(csv.lines().any(|l| l.starts_with("ok.one,")), "{csv}");
+    assert!(file_kind(&pipe).is_fifo(), "{:?}", file_kind(&pipe));
+}
+
+// r[verify robust.safe-write]
+#[test]
+fn a_symlink_at_an_output_path_is_followed_never_replaced() {
+    let p = Project::healthy();
+    std::fs::create_dir_all(p.path("reports")).expect("mkdir");
+    p.write("reports/real.json", "old\n");
+    let link = p.path("latest.json");
+    std::os::unix::fs::symlink("reports/real.json", &link).expect("symlink");
+    // A dangling link names the file to create.
+    let dangling = p.path("next.json");
+    std::os::unix::fs::symlink("reports/next.json", &dangling).expect("symlink");
+    let mut cmd = reqtrail();
+    cmd.arg("check")
+        .arg(p.root())
+        .arg("--json")
+        .arg(&link)
+        .arg("--sarif")
+        .arg(&dangling);
+    let run = run_checked(cmd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(file_kind(&link).is_symlink());
+    assert!(file_kind(&dangling).is_symlink());
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(p.path("reports/real.json")).expect("the link's target"),
+    )
+    .expect("the target holds the JSON report");
+    assert_eq!(json["requirements"][0]["id"], "ok.one");
+    let sarif = std::fs::read_to_string(p.path("reports/next.json")).expect("created");
+    assert!(sarif.contains("\"version\": \"2.1.0\""), "{sarif}");
+}
+
+// r[verify robust.safe-write]
+#[test]
+fn a_link_to_standard_output_is_written_through() {
+    // What `--json /dev/stdout` is: a link to the process's descriptor 1. Ours lives in the
+    // temporary directory so that before the fix only it could be replaced.
+    let p = Project::healthy();
+    let link = p.path("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).expect("symlink");
+    let mut cmd = reqtrail();
+    cmd.arg("check")
+        .arg(p.root())
+        .arg("--quiet")
+        .arg("--json")
+        .arg(&link);
+    let run = run_checked(cmd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(file_kind(&link).is_symlink(), "{:?}", file_kind(&link));
+    let start = run.stdout.find('{').expect("the JSON on stdout");
+    // The report comes first; the terminal summary, if any, follows it.
+    let json: Value = serde_json::Deserializer::from_str(&run.stdout[start..])
+        .into_iter::<Value>()
+        .next()
+        .expect("a JSON value")
+        .expect("JSON");
+    assert_eq!(json["requirements"][0]["id"], "ok.one");
+}
+
+// r[verify robust.safe-write]
+#[test]
+fn a_symlink_planted_at_the_old_temporary_name_does_not_receive_the_report() {
+    // The temporary name used to be `.NAME.reqtrail-PID.tmp`, opened without O_EXCL. The shell
+    // plants a link under its own PID and then `exec`s reqtrail, which keeps that PID.
+    let p = Project::healthy();
+    p.write("victim.txt", "precious\n");
+    let script = "cd \"$1\" && ln -s victim.txt .report.json.reqtrail-$$.tmp && \
+                  exec \"$0\" check . --quiet --json report.json";
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_reqtrail"))
+        .arg(p.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .timeout(HANG);
+    let run = run_checked(cmd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(p.path("victim.txt")).expect("victim"),
+        "precious\n"
+    );
+    assert!(file_kind(&p.path("report.json")).is_file());
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(p.path("report.json")).expect("report"))
+            .expect("JSON");
+    assert_eq!(json["requirements"][0]["id"], "ok.one");
+}
+
+// r[verify robust.linear-fallback]
+#[test]
+fn deeply_nested_rust_is_read_in_one_pass() {
+    // syn refuses nesting this deep, so these files go to the fallback scanner, which was
+    // quadratic: a million `{` ran past 300 s, `mod m {` 50,000 deep took 116 s and 3.7 GB.
+    // The harness kills a run after HANG; a linear scan takes a moment.
+    let p = Project::healthy();
+    let test_first = "// r[verify ok.one]\n#[test]\nfn before_the_braces() {}\n";
+    p.write(
+        "tests/braces.rs",
+        format!("{test_first}fn f() {}", "{".repeat(1_000_000)),
+    );
+    p.write(
+        "tests/modules.rs",
+        format!(
+            "{}#[test]\nfn innermost() {{}}\n{}",
+            "mod m {\n".repeat(50_000),
+            "}\n".repeat(50_000)
+        ),
+    );
+    let run = p.check(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.status_of("ok.one"), "verified");
+    let unparsed: Vec<String> = run
+        .diagnostics("unparsed-file")
+        .into_iter()
+        .map(|(file, _, _)| file)
+        .collect();
+    assert_eq!(unparsed, ["tests/braces.rs", "tests/modules.rs"]);
+}
+
+/// Terminal control sequences a hostile repository could plant: OSC 0 (set the window
+/// title), CSI 2J (clear the screen), OSC 52 (write the clipboard), and a C1 CSI.
+const HOSTILE_CONTROLS: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{9b}31m";
+
+/// The bytes that let text drive a terminal: ESC, BEL, C1 CSI/OSC, CR.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| matches!(c, '\u{1b}' | '\u{7}' | '\u{9b}' | '\u{9d}' | '\r'))
+        .collect()
+}
+
+// r[verify robust.terminal-escapes]
+#[test]
+fn control_characters_from_input_never_reach_the_terminal() {
+    let p = Project::healthy();
+    p.write(
+        "docs/hostile.md",
+        format!("# Hostile\n\nr[bad.title]\nRetry {HOSTILE_CONTROLS} later.\n"),
+    );
+    // A file name with an escape in it, and a diagnostic that names it.
+    p.write(
+        &format!("docs/\u{1b}[2Jname{HOSTILE_CONTROLS}.md"),
+        b"# Notes\n\n\xff\xfe not UTF-8\n",
+    );
+    p.write(
+        "results.xml",
+        "<testsuites><testsuite name=\"t\"><testcase classname=\"ok\" \
+         name=\"&#27;]0;owned&#7;&#27;[2J\"><failure message=\"&#27;[2J boom\"/>\
+         </testcase></testsuite></testsuites>",
+    );
+    let results = p.path("results.xml");
+    let mut cmd = reqtrail();
+    cmd.arg("check")
+        .arg(p.root())
+        .args(["--color", "never", "--results"])
+        .arg(&results);
+    let check = run_checked(cmd);
+    assert!(check.stdout.contains("bad.title"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("\\x1b]0;pwned\\x07"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        raw_controls(&check.stdout),
+        Vec::<char>::new(),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        raw_controls(&check.stderr),
+        Vec::<char>::new(),
+        "{}",
+        check.stderr
+    );
+
+    let mut cmd = reqtrail();
+    cmd.arg("show").arg("bad.title").arg(p.root());
+    let show = run_checked(cmd);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        show.stdout.contains("Retry \\x1b]0;pwned"),
+        "{}",
+        show.stdout
+    );
+    assert_eq!(
+        raw_controls(&show.stdout),
+        Vec::<char>::new(),
+        "{}",
+        show.stdout
+    );
+    assert_eq!(
+        raw_controls(&show.stderr),
+        Vec::<char>::new(),
+        "{}",
+        show.stderr
+    );
+}
+
+/// Reads a GitHub Actions log as the runner does: a line is a command when, after leading
+/// whitespace, it starts with `::`, or (the legacy form) when it holds `##[`; after
+/// `::stop-commands::TOKEN` nothing is until a line `::TOKEN::`. Gives the commands read.
+fn workflow_commands(log: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut stopped: Option<String> = None;
+    for line in log.lines() {
+        let line = line.trim_start();
+        if let Some(token) = &stopped {
+            if line == format!("::{token}::") {
+                stopped = None;
+            }
+            continue;
+        }
+        if let Some(token) = line.strip_prefix("::stop-commands::") {
+            stopped = Some(token.to_string());
+            commands.push(line.to_string());
+        } else if line.starts_with("::") || line.contains("##[") {
+            commands.push(line.to_string());
+        }
+    }
+    commands
+}
+
+// r[verify robust.github-commands]
+#[test]
+fn input_cannot_inject_workflow_commands_under_format_github() {
+    let p = Project::healthy();
+    p.write("docs/spec.md", "# Spec\n\nr[ok.one]\nThe healthy one.\n\nr[ok.two]\n::warning::title from input ##[error]legacy\n");
+    p.write(
+        "tests/::stop-commands::pwned.rs",
+        "// r[verify ok.one]\n#[test]\nfn broken( {\n",
+    );
+    p.write("docs/::add-mask::secret.md", b"# Notes\n\n\xff not UTF-8\n");
+    p.write(
+        "results.xml",
+        "<testsuites><testsuite name=\"t\"><testcase classname=\"ok\" \
+         name=\"&#10;::error file=x::injected\"><failure message=\"&#10;##[error]legacy\"/>\
+         </testcase></testsuite></testsuites>",
+    );
+    let results = p.path("results.xml");
+    let mut cmd = reqtrail();
+    cmd.current_dir(p.root())
+        .args(["check", ".", "--format", "github", "--results"])
+        .arg(&results);
+    let run = run_checked(cmd);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The hostile names do reach the log, as text.
+    assert!(
+        run.stdout.contains("stop-commands::pwned.rs"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("add-mask::secret.md"), "{}", run.stdout);
+    for command in workflow_commands(&run.stdout) {
+        let ours = (command.starts_with("::error ") || command.starts_with("::warning "))
+            && command.contains("title=reqtrail ")
+            || command.starts_with("::stop-commands::reqtrail-");
+        assert!(
+            ours,
+            "input made a workflow command: {command}\nlog:\n{}",
+            run.stdout
+        );
+    }
+    // The annotations themselves carry the names escaped.
+    assert!(
+        run.stdout
+            .contains("file=docs/%3A%3Aadd-mask%3A%3Asecret.md"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Requirement id -> title, from a run's JSON report.
+fn titles(run: &Run) -> Vec<(String, String)> {
+    run.report()["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").to_string(),
+                r["title"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+// r[verify robust.titles]
+#[test]
+fn titles_read_as_the_rendered_markdown_does() {
+    let p = Project::healthy();
+    p.write(
+        "docs/limits.md",
+        "# Limits\n\n\
+         r[t.stars]\nRetry at most 2*n times, a * b\n\n\
+         r[t.code]\nThe buffer holds `MAX_LEN * 2` bytes\n\n\
+         r[t.dunder]\nCall `__init__` once, then \\_\\_init\\_\\_ never again\n\n\
+         r[t.entity]\nRead &amp; write, at most 5 \\* 3 &lt;items&gt;\n\n\
+         r[t.markup]\nThe **bold** and *loud* [linked](https://example.org) word\n",
+    );
+    p.write(
+        "docs/headings.md",
+        "# Headings\n\n## REQ-001: Keep `a_b * c` &amp; __d__\n\nText.\n\n## REQ-002: 1. Scope\n\nMore.\n",
+    );
+    let run = p.check(&[]);
+    let got = titles(&run);
+    let title = |id: &str| {
+        got.iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| panic!("no {id} in {got:?}"))
+    };
+    assert_eq!(title("t.stars"), "Retry at most 2*n times, a * b");
+    assert_eq!(title("t.code"), "The buffer holds MAX_LEN * 2 bytes");
+    assert_eq!(
+        title("t.dunder"),
+        "Call __init__ once, then __init__ never again"
+    );
+    assert_eq!(title("t.entity"), "Read & write, at most 5 * 3 <items>");
+    assert_eq!(title("t.markup"), "The bold and loud linked word");
+    assert_eq!(title("REQ-001"), "Keep a_b * c & d");
+    assert_eq!(title("REQ-002"), "1. Scope");
+}
+
+// r[verify robust.lone-cr]
+#[test]
+fn lone_cr_line_endings_are_line_endings() {
+    let p = Project::healthy();
+    p.write(
+        "docs/classic-mac.md",
+        "# Old Mac file\r\rr[cr.one]\rThe first.\r\rr[cr.two]\rThe second.\r",
+    );
+    let run = p.check(&[]);
+    let report = run.report();
+    let found: Vec<(String, u64)> = report["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .filter(|r| r["file"] == "docs/classic-mac.md")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").to_string(),
+                r["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("cr.one".to_string(), 3), ("cr.two".to_string(), 6)]
+    );
+    assert_eq!(
+        titles(&run)[0],
+        ("cr.one".to_string(), "The first".to_string())
+    );
+}
+
+// r[verify robust.results-input]
+#[test]
+fn utf16_junit_is_read() {
+    let p = Project::healthy();
+    let junit = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<testsuites><testsuite name=\"ok\" \
+                 tests=\"1\"><testcase classname=\"ok\" name=\"healthy\"><failure message=\"boom\"/>\
+                 </testcase></testsuite></testsuites>\n";
+    // Little-endian with a byte-order mark, as Windows tools write it, and big-endian without.
+    let mut le = vec![0xff, 0xfe];
+    le.extend(junit.encode_utf16().flat_map(u16::to_le_bytes));
+    let be: Vec<u8> = junit.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [("le.xml", le), ("be.xml", be)] {
+        let path = p.write(name, bytes);
+        let run = p.check(&["--results", path.to_str().expect("UTF-8 path")]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert_eq!(run.status_of("ok.one"), "failing", "{name}");
+    }
+}
+
+// r[verify robust.results-input]
+#[test]
+fn results_files_are_read_up_to_a_configurable_cap() {
+    let p = Project::healthy();
+    p.write("reqtrail.toml", "max-results-bytes = 4096\n");
+    let mut junit = String::from("<testsuites><testsuite name=\"ok\">");
+    for n in 0..200 {
+        junit.push_str(&format!("<testcase classname=\"ok\" name=\"t{n}\"/>"));
+    }
+    junit.push_str("</testsuite></testsuites>\n");
+    let big = p.write("big.xml", &junit);
+    assert!(junit.len() > 4096);
+    let run = p.check(&["--results", big.to_str().expect("UTF-8 path")]);
+    assert_exit_2(&run, &["big.xml", "4096-byte limit", "max-results-bytes"]);
+    // An endless input ends at the cap too (it used to grow without bound).
+    let run = p.check(&["--results", "/dev/zero"]);
+    assert_exit_2(&run, &["/dev/zero", "4096-byte limit"]);
+}
+
+// r[verify robust.results-input]
+#[test]
+fn mentions_in_the_pr_summary_notify_nobody() {
+    let p = Project::healthy();
+    p.write(
+        "docs/team.md",
+        "# Team\n\nr[team.ping]\nAsk @octocat and @acme/security before changing it.\n",
+    );
+    let mut cmd = reqtrail();
+    cmd.arg("check")
+        .arg(p.root())
+        .args(["--markdown", "-", "--quiet"]);
+    let run = run_checked(cmd);
+    assert!(run.stdout.contains("octocat"), "{}", run.stdout);
+    let live: Vec<&str> = run
+        .stdout
+        .match_indices('@')
+        .map(|(i, _)| &run.stdout[i..(i + 12).min(run.stdout.len())])
+        .filter(|after| after[1..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+        .collect();
+    assert_eq!(live, Vec::<&str>::new(), "{}", run.stdout);
+}
+
+// r[verify robust.special-files]
+#[test]
+fn a_fifo_named_like_an_ignore_file_does_not_hang_the_walk() {
+    let p = Project::healthy();
+    p.write(
+        "docs/sub/more.md",
+        "# More\n\nr[more.one]\nA requirement.\n",
+    );
+    // Nobody ever writes to these pipes: reading one blocks forever.
+    let pipe = p.path("docs/sub/.gitignore");
+    if !tool("mkfifo", &[pipe.as_os_str()]) {
+        return;
+    }
+    let run = p.check(&[]);
+    // The directory governed by the pipe was not walked: the verdict is incomplete (exit 2),
+    // the rest of the report is there, and the warning names the pipe.
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.status_of("ok.one"), "verified");
+    let warnings = run.diagnostics("unreadable-file");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].0, "docs/sub/.gitignore");
+    assert!(warnings[0].2.contains("a FIFO"), "{warnings:?}");
+
+    // At the root, where the walk cannot go around it: a clear error.
+    let q = Project::healthy();
+    let pipe = q.path(".ignore");
+    if !tool("mkfifo", &[pipe.as_os_str()]) {
+        return;
+    }
+    let run = q.check(&[]);
+    assert_exit_2(&run, &[".ignore", "a FIFO"]);
 }

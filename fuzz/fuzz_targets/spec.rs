@@ -26,8 +26,8 @@ fuzz_target!(|data: &[u8]| {
         ..SpecOptions::default()
     };
     let spec = reqtrail::spec::parse_spec("fuzz.md", &text, &options);
-    // Lines as an editor numbers them: one more than the number of line feeds.
-    let lines = text.matches('\n').count() as u32 + 1;
+    // Lines as CommonMark numbers them: one more than the line endings (`\n`, `\r\n`, `\r`).
+    let lines = text.replace("\r\n", "\n").matches(['\n', '\r']).count() as u32 + 1;
     for r in &spec.requirements {
         assert!((1..=lines).contains(&r.location.line), "{r:?}");
         assert!(!r.id.is_empty());

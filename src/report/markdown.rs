@@ -379,11 +379,17 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
+            // `@name` in a PR comment notifies that user or team: a zero-width space after the
+            // `@` keeps the text and drops the mention.
+            '@' => out.push_str(NO_MENTION),
             _ => out.push(c),
         }
     }
     out
 }
+
+/// What `@` becomes in the comment (see [`escape`]).
+const NO_MENTION: &str = "@&#8203;";
 
 /// reqtrail's own sentences (reasons, diagnostics): they quote ids in backticks on purpose, so
 /// only what could open HTML is escaped, and line breaks that would end the list item.
@@ -391,6 +397,7 @@ fn prose(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace(['\n', '\r'], " ")
+        .replace('@', NO_MENTION)
 }
 
 /// Text inside a code span: a backtick would end it, a newline would break the list item.

@@ -11,6 +11,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod terminal;
 
 use crate::model::{Code, Lifecycle, LineSpan, Severity, Status, TestStatus};
 use serde::{Deserialize, Serialize};

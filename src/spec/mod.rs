@@ -53,9 +53,38 @@ struct Def<'a> {
 }
 
 /// Parses one Markdown document. Never fails: problems become diagnostics in the result.
+fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn parse_spec(file: &str, text: &str, options: &SpecOptions) -> SpecFile {
     // A byte-order mark would hide a marker on the first line; dropping it moves no line.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // CommonMark ends a line at `\n`, `\r\n` or a lone `\r` (old Mac files). A lone CR becomes
+    // `\n`: same length, so every offset and line number stays what the reader counts.
+    let normalized;
+    let text = if has_lone_cr(text) {
+        normalized = lone_cr_to_lf(text);
+        normalized.as_str()
+    } else {
+        text
+    };
     let lines = Lines::new(text);
     let (style, defs) = match options.style {
         Some(DefinitionStyle::Marker) => (DefinitionStyle::Marker, find_markers(&lines, options)),

@@ -3,6 +3,7 @@
 //! Markdown source.
 
 use regex::Regex;
+use std::borrow::Cow;
 
 /// The separators between an id and its title in a heading, besides `:`.
 const DASHES: [&str; 3] = [" - ", " – ", " — "];
@@ -197,71 +198,52 @@ pub fn atx_content(line: &str) -> &str {
     }
 }
 
-/// Markdown inline source as plain text: backticks, emphasis markers and link targets dropped.
+/// Markdown inline source as plain text, as a reader of the rendered page sees it: emphasis
+/// and code markers, link targets and inline HTML tags dropped; backslash escapes and entities
+/// resolved (`2\*n` and `2*n` both read `2*n`, `&amp;` reads `&`); everything else kept,
+/// `*`, `_` and backticks that are not markup included.
 pub fn plain_text(s: &str) -> String {
-    let b = s.as_bytes();
-    // Where the `]` and `)` bytes are, so each `[` finds its link end without rescanning: the
-    // search positions only move forward, which keeps the whole pass linear.
-    let closes: Vec<usize> = memchr_all(b, b']');
-    let parens: Vec<usize> = memchr_all(b, b')');
-    let (mut next_close, mut next_paren) = (0, 0);
-    // Inside `[text](target)`: the position of its `]` and of the byte after its `)`.
-    let mut link: Option<(usize, usize)> = None;
-    let word_before = |i: usize| {
-        s[..i]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-    };
-    let word_at = |i: usize| s[i..].chars().next().is_some_and(char::is_alphanumeric);
+    use pulldown_cmark::{Event, Parser};
+    let source = inline_only(s.trim());
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < b.len() {
-        if let Some((close, end)) = link {
-            if i == close {
-                i = end;
-                link = None;
-                continue;
-            }
+    for event in Parser::new(&source) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
         }
-        let skip = match b[i] {
-            b'`' | b'*' => true,
-            b'_' => !(word_before(i) && word_at(i + 1)),
-            b'!' => b.get(i + 1) == Some(&b'['),
-            b'[' if link.is_none() => {
-                while closes.get(next_close).is_some_and(|&c| c <= i) {
-                    next_close += 1;
-                }
-                let close = closes.get(next_close).copied();
-                if let Some(close) = close.filter(|&c| b.get(c + 1) == Some(&b'(')) {
-                    while parens.get(next_paren).is_some_and(|&p| p <= close + 1) {
-                        next_paren += 1;
-                    }
-                    if let Some(&paren) = parens.get(next_paren) {
-                        link = Some((close, paren + 1));
-                    }
-                }
-                link.is_some()
-            }
-            _ => false,
-        };
-        if skip {
-            i += 1;
-            continue;
-        }
-        let len = s[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&s[i..i + len]);
-        i += len;
     }
     out.trim().to_string()
 }
 
-fn memchr_all(b: &[u8], needle: u8) -> Vec<usize> {
-    b.iter()
-        .enumerate()
-        .filter(|(_, &c)| c == needle)
-        .map(|(i, _)| i)
-        .collect()
+/// `s` escaped so that Markdown reads it as the inline content of one paragraph: a title such
+/// as `1. Scope`, `- draft`, `# of retries` or `---` is text, not a list, a heading or a rule.
+/// Only a first character that would open a block is escaped, so `**Bold** title` stays bold.
+fn inline_only(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
+        return Cow::Borrowed(s);
+    };
+    let spaced = |at: usize| b.get(at).is_none_or(|c| *c == b' ' || *c == b'\t');
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let escape_at = match first {
+        b'#' | b'>' | b'+' | b'=' | b'|' | b'<' => Some(0),
+        b'-' | b'*' | b'_' => {
+            let rule = b.iter().all(|c| *c == first || *c == b' ' || *c == b'\t');
+            (spaced(1) || rule).then_some(0)
+        }
+        b'`' | b'~' => s
+            .starts_with(if first == b'`' { "```" } else { "~~~" })
+            .then_some(0),
+        b'0'..=b'9' => {
+            (matches!(b.get(digits), Some(b'.' | b')')) && spaced(digits + 1)).then_some(digits)
+        }
+        _ => None,
+    };
+    match escape_at {
+        Some(at) => Cow::Owned(format!("{}\\{}", &s[..at], &s[at..])),
+        None => Cow::Borrowed(s),
+    }
 }
 
 /// The first sentence of a requirement's text, as its title: the first prose paragraph (its
