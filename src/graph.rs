@@ -113,8 +113,9 @@ pub fn build(
     find_cycles(&mut model);
     apply_config_waivers(&mut model, config);
     check_waiver_reasons(&mut model, config);
+    let files: Vec<String> = sources.iter().map(|s| s.file.clone()).collect();
     let references = collect_tests(&mut model, sources);
-    attach_results(&mut model, results);
+    attach_results(&mut model, results, &files);
     link_references(&mut model, references);
     model
 }
@@ -415,7 +416,7 @@ fn claim_out_of_line_modules(model: &mut Model, references: &mut [PendingReferen
     }
 }
 
-fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
+fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>, files: &[String]) {
     let Some(results) = results else {
         return;
     };
@@ -446,8 +447,21 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
             .filter(|name| name.len() > test.test.name.len() && name.starts_with(&test.test.name))
             .cloned();
     }
+    // Doctests no reference claims: tests of an item in a scanned file, listed with their
+    // result rather than reported as results of nothing.
+    let mut doctests: HashMap<String, usize> = HashMap::new();
     for i in joined.unmatched {
         let result = &results[i];
+        if let Some(node) = untraced_doctest(model, files, result, &mut doctests) {
+            let test = &mut model.tests[node];
+            let status = TestStatus::from(result.outcome);
+            if test.status == TestStatus::NotRun || doctest_rank(status) > doctest_rank(test.status)
+            {
+                test.status = status;
+                test.message = result.message.clone();
+            }
+            continue;
+        }
         model.unmatched_results.push(result.clone());
         let name = match &result.binary {
             Some(binary) => format!("{binary} {}", result.name),
@@ -458,6 +472,67 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>) {
             format!("result for `{name}` names no test found in the sources"),
             Some(result.location.clone()),
         ));
+    }
+}
+
+/// rustdoc's `PATH - ITEM (line N)` for a file among `files` (the path relative to the root or
+/// to a directory below it): the test node standing for that item's doctests, made once.
+fn untraced_doctest(
+    model: &mut Model,
+    files: &[String],
+    result: &TestResult,
+    made: &mut HashMap<String, usize>,
+) -> Option<usize> {
+    let (head, line) = result.name.rsplit_once(" (line ")?;
+    let digits = line.strip_suffix(')')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (path, item) = head.split_once(" - ")?;
+    let file = files
+        .iter()
+        .find(|f| *f == path || f.ends_with(&format!("/{path}")))?;
+    let name = format!("{file} - {item}");
+    if let Some(&node) = made.get(&name) {
+        return Some(node);
+    }
+    let binary = model
+        .tests
+        .iter()
+        .find(|t| &t.file == file && t.test.attribute != "doctest")
+        .map(|t| t.test.binary.clone())
+        .or_else(|| result.binary.clone())
+        .unwrap_or_default();
+    model.tests.push(TestNode {
+        test: crate::model::TestFn {
+            name: name.clone(),
+            binary,
+            line: 1,
+            span: crate::model::LineSpan::default(),
+            ignored: false,
+            should_panic: false,
+            cfg: None,
+            attribute: "doctest".to_string(),
+            generates: Vec::new(),
+        },
+        file: file.clone(),
+        status: TestStatus::NotRun,
+        message: None,
+        flaky: false,
+        case: None,
+    });
+    made.insert(name, model.tests.len() - 1);
+    Some(model.tests.len() - 1)
+}
+
+/// Which of several doctest results of one item decides its status: the worst.
+fn doctest_rank(status: TestStatus) -> u8 {
+    match status {
+        TestStatus::Failed => 4,
+        TestStatus::Errored => 3,
+        TestStatus::Passed => 2,
+        TestStatus::Skipped => 1,
+        TestStatus::NotRun | TestStatus::Unknown => 0,
     }
 }
 

@@ -667,3 +667,41 @@ fn a_working_tree_with_uncommitted_changes_is_marked_beside_the_commit() {
     assert_eq!(dirty["dirty"], true);
     assert!(markdown.contains(" (uncommitted changes)"), "{markdown}");
 }
+
+// r[verify workspace.doctests]
+#[test]
+fn a_doctest_no_reference_claims_is_a_test_of_its_item_not_an_unknown_result() {
+    // `DEFAULT_PORT` in mini-redis has an example and no reference.
+    let report = check(CARGO_TEST);
+    assert_eq!(
+        test_results(&report).get("mini-redis crates/mini-redis/src/lib.rs - DEFAULT_PORT"),
+        Some(&"passed".to_string())
+    );
+    assert!(claims(
+        &report,
+        "mini-redis",
+        "crates/mini-redis/src/lib.rs - DEFAULT_PORT"
+    )
+    .is_empty());
+    assert!(report["evidence"]["unmatched_results"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
+    // --deny warnings is not broken by it: the only warning left is the fixture's ignored-only.
+    let (_, out) = run(&[
+        "--results",
+        CARGO_TEST,
+        "--deny",
+        "warnings",
+        "--json",
+        "-",
+        "-q",
+    ]);
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, vec!["ignored-only"]);
+}
