@@ -745,3 +745,74 @@ fn init_then_check_on_an_openfasttrace_project() {
     );
     assert_eq!(code, 0);
 }
+
+// r[verify compat.near-miss]
+#[test]
+fn markers_and_comments_that_nearly_reference_are_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "docs/auth.md",
+        "# Auth\n\nr[auth.login]\nLog in with a password.\n\nR[auth.logout]\nLog out.\n\n\
+         r[auth two factor]\nA second factor.\n\nreq[auth.lockout] Lock after five failures.\n\n\
+         When implementing r[auth.login] see the guide.\n",
+    );
+    write(
+        root,
+        "tests/auth.rs",
+        "// Verifies auth.login\n#[test]\nfn login() {}\n\n// R[verify auth.login]\n#[test]\nfn login_again() {}\n\n\
+         // r[verify auth.login auth.logout]\n#[test]\nfn both() {}\n\n\
+         // Verifies that the session ends.\n// r[verify auth.login]\n#[test]\nfn ends() {}\n",
+    );
+    let (_, report) = check_json(root.to_str().expect("utf8"), &[]);
+    let misses: Vec<(String, u64, String)> = diagnostics_with(&report, "near-miss")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().expect("file").to_string(),
+                d["line"].as_u64().expect("line"),
+                d["message"].as_str().expect("message").to_string(),
+            )
+        })
+        .collect();
+    let places: Vec<(&str, u64)> = misses.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        places,
+        [
+            ("docs/auth.md", 6),
+            ("docs/auth.md", 9),
+            ("docs/auth.md", 12),
+            ("tests/auth.rs", 1),
+            ("tests/auth.rs", 5),
+            ("tests/auth.rs", 9),
+        ],
+        "{report}"
+    );
+    assert!(
+        misses[0].2.contains("write `r[auth.logout]`"),
+        "{}",
+        misses[0].2
+    );
+    assert!(
+        misses[2].2.contains("add `req` to `prefixes`"),
+        "{}",
+        misses[2].2
+    );
+    assert!(
+        misses[3].2.contains("write `Verifies: auth.login`"),
+        "{}",
+        misses[3].2
+    );
+    assert!(
+        misses[4].2.contains("write `r[verify auth.login]`"),
+        "{}",
+        misses[4].2
+    );
+    assert!(
+        misses[5].2.contains("separate ids with commas"),
+        "{}",
+        misses[5].2
+    );
+    assert_eq!(report["summary"]["requirements"], 1);
+}

@@ -129,6 +129,7 @@ impl Scanner<'_> {
                 return;
             }
         }
+        self.plain_near_miss(line, body);
         if !text.contains('[') {
             return;
         }
@@ -170,11 +171,77 @@ impl Scanner<'_> {
                 continue;
             }
             let word = &text[word_start..open];
-            if self.prefixes.iter().any(|p| p == word)
-                && self.marker(line, word_start, word, content)
-            {
-                pos = close + 1;
+            if self.prefixes.iter().any(|p| p == word) {
+                if self.marker(line, word_start, word, content) {
+                    pos = close + 1;
+                }
+            } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                self.case_near_miss(line, word, content);
             }
+        }
+    }
+
+    /// `R[verify auth.login]`: a known prefix in the wrong case, with a verb, so not an index
+    /// expression such as `A[i]`.
+    fn case_near_miss(&mut self, line: &Line, word: &str, content: &str) {
+        let lower = word.to_ascii_lowercase();
+        let verb = content.split_whitespace().next().unwrap_or("");
+        let with_verb =
+            matches!(verb, "verify" | "impl" | "depends" | "related") && content.len() > verb.len();
+        if with_verb && self.prefixes.contains(&lower) {
+            self.diagnostics.push(Diagnostic::at(
+                Code::NearMiss,
+                format!(
+                    "`{word}[{content}]` looks like a reference but prefixes are lower-case: write `{lower}[{content}]`"
+                ),
+                self.file,
+                line.line,
+            ));
+        }
+    }
+
+    /// A plain reference written slightly off: `Verifies REQ-1` (no colon), `Verify: REQ-1`,
+    /// `Verified: REQ-1`, `Tested: REQ-1`, `Implemented: REQ-1`, `Implement: REQ-1`, followed
+    /// by an id-shaped word. Prose (`Verifies that ...`) has no id after the keyword.
+    fn plain_near_miss(&mut self, line: &Line, body: &str) {
+        const CLOSE: [(&str, &str); 8] = [
+            ("Verifies ", "Verifies:"),
+            ("Verify:", "Verifies:"),
+            ("Verified:", "Verifies:"),
+            ("Tested:", "Tests:"),
+            ("Test:", "Tests:"),
+            ("Implements ", "Implements:"),
+            ("Implement:", "Implements:"),
+            ("Implemented:", "Implements:"),
+        ];
+        for (written, meant) in CLOSE {
+            let Some(rest) = body.strip_prefix(written) else {
+                continue;
+            };
+            let first = rest
+                .split([',', ' ', '\t'])
+                .find(|w| !w.is_empty())
+                .unwrap_or("");
+            let first = first.trim_end_matches('.');
+            // Upper-case ids with a digit or a separator (`REQ-1`, `auth.login`) only: a plain
+            // comment is prose too.
+            let id_shaped = parse_id(first).is_some()
+                && looks_like_requirement_id(first)
+                && first
+                    .bytes()
+                    .any(|b| b.is_ascii_digit() || b == b'.' || b == b'~');
+            if id_shaped {
+                self.diagnostics.push(Diagnostic::at(
+                    Code::NearMiss,
+                    format!(
+                        "`{}` looks like a reference but is not read as one: write `{meant} {first}`",
+                        body.trim_end()
+                    ),
+                    self.file,
+                    line.line,
+                ));
+            }
+            return;
         }
     }
 
@@ -192,6 +259,17 @@ impl Scanner<'_> {
             return false;
         }
         let Some(ids) = comma_ids(ids, parse_id) else {
+            if matches!(verb, Some("verify" | "impl" | "depends" | "related")) && !ids.is_empty() {
+                self.diagnostics.push(Diagnostic::at(
+                    Code::NearMiss,
+                    format!(
+                        "`{prefix}[{content}]` looks like a reference but its ids cannot be read: separate ids with commas, e.g. `{prefix}[{} a.one, a.two]`",
+                        verb.unwrap_or("verify")
+                    ),
+                    self.file,
+                    line.line,
+                ));
+            }
             return false;
         };
         let kind = match verb {
@@ -458,9 +536,12 @@ pub(crate) fn comment_refs(
         diagnostics: Vec::new(),
     };
     for group in groups(comments) {
-        let worth = group
-            .iter()
-            .any(|c| c.text.contains('[') || c.text.contains(':'));
+        let worth = group.iter().any(|c| {
+            c.text.contains('[')
+                || c.text.contains(':')
+                || c.text.contains("Verifies ")
+                || c.text.contains("Implements ")
+        });
         if !worth {
             continue;
         }

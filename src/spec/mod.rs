@@ -123,6 +123,14 @@ pub fn parse_spec(file: &str, text: &str, options: &SpecOptions) -> SpecFile {
             file,
         ));
     }
+    let (defined, prefixes): (Vec<usize>, Vec<&str>) = defs
+        .iter()
+        .filter(|_| style == DefinitionStyle::Marker)
+        .map(|d| (d.line, d.prefix.unwrap_or("")))
+        .unzip();
+    spec.diagnostics.extend(nearmiss::markers(
+        &lines, options, &defined, &prefixes, file,
+    ));
     spec
 }
 

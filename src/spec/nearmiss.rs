@@ -92,6 +92,86 @@ pub(super) fn headings(
     out
 }
 
+/// What is wrong with a paragraph that opens with `word[inner]` (and `rest` after it), if it
+/// looks like a marker definition that is not read as one. `used` are the prefixes this
+/// document defines with.
+fn diagnose_marker(
+    word: &str,
+    inner: &str,
+    rest: &str,
+    options: &SpecOptions,
+    used: &[&str],
+) -> Option<String> {
+    let known = |p: &str| options.prefixes.iter().any(|k| k == p) || used.contains(&p);
+    let written = format!("{word}[{inner}]");
+    let lower = word.to_ascii_lowercase();
+    if lower != word {
+        let fixed = format!("{lower}[{inner}]");
+        let parsed = syntax::parse_marker(&fixed)?;
+        return (parsed.id.contains('.') || known(&lower)).then(|| {
+            format!("`{written}` looks like a requirement marker, but prefixes are lower-case: write `{fixed}`")
+        });
+    }
+    match syntax::parse_marker(&written) {
+        None => {
+            let verb = inner.split_whitespace().next().unwrap_or("");
+            let is_verb = matches!(verb, "verify" | "impl" | "depends" | "related");
+            (known(word) && !inner.trim().is_empty() && !is_verb).then(|| {
+                format!("`{written}` looks like a requirement marker, but `{inner}` is not an id (letters, digits and `_ . - / :`, no spaces, an optional `+N`)")
+            })
+        }
+        Some(marker) => {
+            let text_after = !rest.trim().is_empty();
+            (text_after && !known(word) && marker.id.contains('.')).then(|| {
+                format!("`{written}` opens a paragraph with text on its line, which only defines a requirement for the prefixes `r` and those in `prefixes`: put the text on the next line, or add `{word}` to `prefixes` in reqtrail.toml")
+            })
+        }
+    }
+}
+
+/// A `near-miss` warning for every paragraph that opens like a marker definition but is not
+/// one: `R[auth.login]`, `r[auth login]`, `req[auth.login] text` with `req` not configured.
+pub(super) fn markers(
+    lines: &Lines<'_>,
+    options: &SpecOptions,
+    defined: &[usize],
+    used: &[&str],
+    file: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, info) in lines.info.iter().enumerate() {
+        let prose =
+            info.flags & (super::NOT_PROSE | super::scan::PARA_START) == super::scan::PARA_START;
+        if !prose
+            || info.inline_kind != super::scan::Inline::Text
+            || defined.binary_search(&i).is_ok()
+        {
+            continue;
+        }
+        let content = lines.line(i);
+        let rest = &content[super::scan::strip_quotes(content).1..];
+        let word_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if word_len == 0
+            || !rest.as_bytes()[0].is_ascii_alphabetic()
+            || rest.as_bytes().get(word_len) != Some(&b'[')
+        {
+            continue;
+        }
+        let after = &rest[word_len + 1..];
+        let Some(close) = after.get(..after.len().min(200)).and_then(|a| a.find(']')) else {
+            continue;
+        };
+        let (word, inner, tail) = (&rest[..word_len], &after[..close], &after[close + 1..]);
+        if let Some(message) = diagnose_marker(word, inner, tail, options, used) {
+            out.push(Diagnostic::at(Code::NearMiss, message, file, scan_line(i)));
+        }
+    }
+    out
+}
+
 fn scan_line(line: usize) -> u32 {
     super::scan::to_u32(line).saturating_add(1)
 }
@@ -116,5 +196,29 @@ mod tests {
         assert_eq!(diag("Overview", true), None);
         assert_eq!(diag("KV-006", true), None);
         assert_eq!(diag("Release 2 (draft)", true), None);
+    }
+
+    fn marker(word: &str, inner: &str, rest: &str) -> Option<String> {
+        diagnose_marker(word, inner, rest, &SpecOptions::default(), &["w"])
+    }
+
+    // r[verify compat.near-miss]
+    #[test]
+    fn markers_in_the_wrong_case_with_bad_ids_or_unconfigured_text_are_near_misses() {
+        assert!(marker("R", "auth.login", "")
+            .unwrap()
+            .contains("write `r[auth.login]`"));
+        assert!(marker("r", "auth login", "")
+            .unwrap()
+            .contains("is not an id"));
+        assert!(marker("req", "auth.login", " The system")
+            .unwrap()
+            .contains("add `req` to `prefixes`"));
+        // Ordinary text and references are left alone.
+        assert_eq!(marker("A", "i", ""), None);
+        assert_eq!(marker("see", "1", " below"), None);
+        assert_eq!(marker("r", "verify auth.login", ""), None);
+        assert_eq!(marker("w", "frame.header", ""), None);
+        assert_eq!(marker("x", "y z", ""), None);
     }
 }
