@@ -6,7 +6,7 @@
 //! (`CARGO_TARGET_TMPDIR`), with `CARGO_TARGET_DIR` pointing inside that copy: nextest writes
 //! its store (`target/nextest/ci/junit.xml`) next to the workspace it runs in, the fixture's
 //! source tree stays clean, and a rerun only rebuilds what changed. When cargo-nextest is not
-//! installed, the nextest tests say so on stderr and pass.
+//! installed, the nextest tests say so on stderr and pass (under `CI=true` they fail instead).
 
 use reqtrail::evidence::{join, parse_results, Join};
 use reqtrail::model::{TestResult, TestStatus};

@@ -296,7 +296,6 @@ fn longest_prefix<'m>(
 mod tests {
     use super::*;
     use crate::model::Location;
-    use std::time::Instant;
 
     fn tests(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
@@ -652,7 +651,7 @@ mod tests {
 
     // r[verify evidence.join]
     #[test]
-    fn twenty_thousand_by_twenty_thousand_joins_quickly() {
+    fn twenty_thousand_by_twenty_thousand_join_completely() {
         let tests: Vec<(String, String)> = (0..20_000)
             .map(|i| {
                 (
@@ -677,17 +676,14 @@ mod tests {
                 }
             })
             .collect();
-        let start = Instant::now();
+        // A nested loop here would not finish under the CI profile's time limit; the speed
+        // itself is measured by scripts/bench, never asserted.
         let joined = join(&tests, &results);
-        let took = start.elapsed();
         assert!(joined.unmatched.is_empty());
         assert!(joined.per_test.iter().all(Option::is_some));
         assert_eq!(
             joined.per_test[97].as_ref().map(|j| j.0),
             Some(TestStatus::Failed)
         );
-        // No duration is asserted (it failed at load 17 on the shared 2-core machine): a nested
-        // loop would take minutes here, which the CI profile's slow-timeout kills as a failure.
-        eprintln!("join of 20,000 x 20,000 took {took:?}");
     }
 }
