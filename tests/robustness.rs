@@ -2118,7 +2118,9 @@ fn mentions_in_the_pr_summary_notify_nobody() {
         "# Team\n\nr[team.ping]\nAsk @octocat and @acme/security before changing it.\n",
     );
     let mut cmd = reqtrail();
-    cmd.arg("check")
+    // In the project: a reqtrail that took `-` for a file name must not write into ours.
+    cmd.current_dir(p.root())
+        .arg("check")
         .arg(p.root())
         .args(["--markdown", "-", "--quiet"]);
     let run = run_checked(cmd);
