@@ -50,12 +50,127 @@ pub fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
 /// The report with every string from input escaped for a terminal. Only a requirement's `text`
 /// keeps its line breaks; everywhere else (titles, ids, file names, test names, messages) a
 /// line break would fake a line of output.
-pub fn escaped(report: &Report) -> Report {
+///
+/// Nearly every report holds nothing hostile, so the report is first streamed through a scanner
+/// of its JSON form (no copy of the report, no tree of values); only when that finds something
+/// is the report rebuilt with its strings escaped.
+pub fn escaped(report: &Report) -> Cow<'_, Report> {
+    let mut scan = HostileScan::default();
+    // The scanner stops the serialisation with an error at the first hostile character; any
+    // other error also takes the careful path below.
+    if serde_json::to_writer(&mut scan, report).is_ok() && !scan.hostile {
+        return Cow::Borrowed(report);
+    }
     let Ok(mut value) = serde_json::to_value(report) else {
-        return report.clone();
+        return Cow::Owned(report.clone());
     };
     escape_value(&mut value, false);
-    serde_json::from_value(value).unwrap_or_else(|_| report.clone())
+    Cow::Owned(serde_json::from_value(value).unwrap_or_else(|_| report.clone()))
+}
+
+/// Reads compact JSON as serde_json writes it and notes whether any string holds a character
+/// that [`escape_value`] would change: a control character (written `\r`, `\b`, `\f`,
+/// `\u00XX`), DEL, a C1 control, a bidirectional override, or a line break anywhere but in the
+/// string value of a `"text"` key.
+#[derive(Default)]
+struct HostileScan {
+    hostile: bool,
+    in_string: bool,
+    after_backslash: bool,
+    string_has_newline: bool,
+    string_under_text: bool,
+    /// The first bytes of the current string, enough to tell the key `text`.
+    head: [u8; 5],
+    len: usize,
+    string_had_escape: bool,
+    /// A string just closed: the next byte tells a key (`:`) from a value.
+    closed: bool,
+    closed_is_text: bool,
+    after_text_colon: bool,
+    prev: [u8; 2],
+}
+
+impl HostileScan {
+    fn byte(&mut self, b: u8) {
+        if self.in_string {
+            self.string_byte(b);
+            return;
+        }
+        if self.closed {
+            self.closed = false;
+            if b == b':' {
+                if self.string_has_newline {
+                    self.hostile = true;
+                }
+                self.after_text_colon = self.closed_is_text;
+                return;
+            }
+            if self.string_has_newline && !self.string_under_text {
+                self.hostile = true;
+            }
+        }
+        if b == b'"' {
+            self.in_string = true;
+            self.string_under_text = self.after_text_colon;
+            self.string_has_newline = false;
+            self.len = 0;
+            self.string_had_escape = false;
+            self.prev = [0, 0];
+        }
+        self.after_text_colon = false;
+    }
+
+    fn string_byte(&mut self, b: u8) {
+        if self.after_backslash {
+            self.after_backslash = false;
+            self.string_had_escape = true;
+            match b {
+                b'n' => self.string_has_newline = true,
+                b'r' | b'b' | b'f' | b'u' => self.hostile = true,
+                _ => {}
+            }
+            self.len += 2;
+            return;
+        }
+        match b {
+            b'\\' => self.after_backslash = true,
+            b'"' => {
+                self.in_string = false;
+                self.closed = true;
+                self.closed_is_text =
+                    !self.string_had_escape && self.len == 4 && &self.head[..4] == b"text";
+                return;
+            }
+            0x7f => self.hostile = true,
+            // U+0080..U+009F in UTF-8: C2 80..C2 9F.
+            0x80..=0x9f if self.prev[1] == 0xc2 => self.hostile = true,
+            // U+202A..U+202E (E2 80 AA..AE) and U+2066..U+2069 (E2 81 A6..A9).
+            0xaa..=0xae if self.prev == [0xe2, 0x80] => self.hostile = true,
+            0xa6..=0xa9 if self.prev == [0xe2, 0x81] => self.hostile = true,
+            _ => {}
+        }
+        if self.len < self.head.len() {
+            self.head[self.len] = b;
+        }
+        self.len += 1;
+        self.prev = [self.prev[1], b];
+    }
+}
+
+impl std::io::Write for HostileScan {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.byte(b);
+            if self.hostile {
+                return Err(std::io::Error::other("hostile character"));
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The gate's verdict with its reasons and blocking ids escaped like [`escaped`]'s report, so
@@ -133,5 +248,55 @@ mod tests {
         assert_eq!(escape("a\nb", true), "a\nb");
         assert_eq!(escape("x\u{202e}y", true), "x\\u{202e}y");
         assert!(matches!(escape("plain — text", false), Cow::Borrowed(_)));
+    }
+
+    fn one_requirement(file: &str, spec: &str) -> Report {
+        let mut project = crate::testkit::Project::new(spec, "");
+        project.specs = vec![(file, spec)];
+        project.report()
+    }
+
+    // r[verify robust.terminal-escapes]
+    #[test]
+    fn a_report_is_copied_only_when_something_in_it_is_hostile() {
+        let plain = one_requirement(
+            "docs/spec.md",
+            "r[calc.add]\nAdding two numbers — \"exactly\" — gives their sum.\nSecond line\ttabbed.\n",
+        );
+        assert!(plain.requirements[0].text.contains('\n'));
+        assert!(matches!(escaped(&plain), Cow::Borrowed(_)));
+
+        let cases = [
+            (
+                "docs/spec.md",
+                "r[calc.add]\nTitle \x1b]0;pwned\x07 here.\n",
+                "\\x1b",
+            ),
+            (
+                "docs/spec.md",
+                "r[calc.add]\nTitle \u{9b}2J here.\n",
+                "\\u{9b}",
+            ),
+            (
+                "docs/spec.md",
+                "r[calc.add]\nTitle \u{202e}here.\n",
+                "\\u{202e}",
+            ),
+            ("docs/spec.md", "r[calc.add]\nTitle\x7f here.\n", "\\x7f"),
+            ("docs/a\nb.md", "r[calc.add]\nTitle here.\n", "a\\nb.md"),
+        ];
+        for (file, spec, expected) in cases {
+            let report = one_requirement(file, spec);
+            let shown = escaped(&report);
+            assert!(matches!(shown, Cow::Owned(_)), "{spec:?} in {file:?}");
+            let entry = &shown.requirements[0];
+            let seen = format!("{}|{}|{}", entry.title, entry.text, entry.file);
+            assert!(seen.contains(expected), "{seen:?} lacks {expected:?}");
+            assert!(
+                !seen.chars().any(|c| is_hostile(c, false) && c != '\n'),
+                "{seen:?}"
+            );
+            assert!(!entry.title.contains('\n') && !entry.file.contains('\n'));
+        }
     }
 }
