@@ -63,7 +63,7 @@ pub(crate) fn package_units(
     for target in targets(package, manifest, &exists, &list_dir) {
         let binary = binary_id(package, &target);
         let mut reader = |rel: &str| std::fs::read_to_string(package_dir.join(rel)).ok();
-        for (file, module_path) in module_tree(&target.path, &mut reader) {
+        for (file, module_path) in module_tree(&target.path, &mut reader, &exists) {
             units.entry(file).or_insert_with(|| CrateUnit {
                 binary: binary.clone(),
                 module_path,
@@ -196,10 +196,12 @@ fn clean(path: &str) -> String {
 }
 
 /// The files of the module tree rooted at `root` (relative paths), each with its module path.
-/// `read` gives a file's text, `None` when it does not exist.
+/// `read` gives a file's text, `None` when it does not exist; `exists` answers without reading,
+/// so choosing between `x.rs` and `x/mod.rs` does not read the file a second time.
 fn module_tree(
     root: &str,
     read: &mut dyn FnMut(&str) -> Option<String>,
+    exists: &dyn Fn(&str) -> bool,
 ) -> BTreeMap<String, Vec<String>> {
     let mut files = BTreeMap::new();
     // (file, its module path, the directory its `mod x;` children live in)
@@ -229,7 +231,7 @@ fn module_tree(
                     let flat = join(&base, &format!("{}.rs", declared.name));
                     let nested = join(&base, &format!("{}/mod.rs", declared.name));
                     let grandchildren = join(&base, &declared.name);
-                    if read(&flat).is_some() {
+                    if exists(&flat) {
                         (flat, grandchildren)
                     } else {
                         (nested, grandchildren)
@@ -482,7 +484,8 @@ mod tests {
             ("src/extra/inner.rs", ""),
         ]);
         let mut read = |rel: &str| files.get(rel).map(|t| t.to_string());
-        let tree = module_tree("src/main.rs", &mut read);
+        let exists = |rel: &str| files.contains_key(rel);
+        let tree = module_tree("src/main.rs", &mut read, &exists);
         let got: Vec<(&str, String)> = tree
             .iter()
             .map(|(f, p)| (f.as_str(), p.join("::")))
