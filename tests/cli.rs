@@ -1,45 +1,14 @@
 //! `reqtrail check` and `reqtrail show` run as processes on fixture projects: the verdicts,
 //! the diagnostics, the JSON report, the terminal summary and the exit codes.
 
-use assert_cmd::Command;
+mod process_support;
+
+use process_support::{check_json, reqtrail, requirement};
 use serde_json::Value;
 use std::path::Path;
 
-fn reqtrail() -> Command {
-    let mut cmd = Command::cargo_bin("reqtrail").expect("binary built");
-    cmd.env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
 fn fixture(name: &str) -> String {
     format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs `check` with `--json -` and returns (exit code, report).
-fn check_json(root: &str, extra: &[&str]) -> (i32, Value) {
-    let output = reqtrail()
-        .args(["check", root, "--json", "-"])
-        .args(extra)
-        .output()
-        .expect("runs");
-    let code = output.status.code().expect("exit code");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}); stderr:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (code, report)
-}
-
-fn requirement<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["requirements"]
-        .as_array()
-        .expect("requirements")
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("requirement {id} missing"))
 }
 
 fn status(report: &Value, id: &str) -> String {

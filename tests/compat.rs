@@ -2,16 +2,11 @@
 //! OpenFastTrace projects in `fixtures/compat/`, each in that tool's own conventions, read by
 //! `reqtrail` run as a process; and the near misses that must not vanish silently.
 
-use assert_cmd::Command;
+mod process_support;
+
+use process_support::{check_json, reqtrail, requirement};
 use serde_json::Value;
 use std::path::Path;
-
-fn reqtrail() -> Command {
-    let mut cmd = Command::cargo_bin("reqtrail").expect("binary built");
-    cmd.env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 fn fixture(name: &str) -> String {
     format!("{}/fixtures/compat/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -21,32 +16,6 @@ fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
-}
-
-/// Runs `check ROOT --json -` with `extra` and returns (exit code, report).
-fn check_json(root: &str, extra: &[&str]) -> (i32, Value) {
-    let output = reqtrail()
-        .args(["check", root, "--json", "-"])
-        .args(extra)
-        .output()
-        .expect("runs");
-    let code = output.status.code().expect("exit code");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}); stderr:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (code, report)
-}
-
-fn requirement<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["requirements"]
-        .as_array()
-        .expect("requirements")
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("requirement {id} missing in {report}"))
 }
 
 fn strings(value: &Value) -> Vec<String> {
