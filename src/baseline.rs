@@ -344,6 +344,7 @@ mod tests {
             line,
             span: Default::default(),
             revision: 1,
+            fingerprint: String::new(),
             lifecycle: Lifecycle::Active,
             status,
             reason: format!("{} for a reason", status.as_str()),

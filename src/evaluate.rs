@@ -432,6 +432,7 @@ fn requirement_entry(
         line: r.location.line,
         span: r.span,
         revision: r.revision,
+        fingerprint: r.fingerprint.clone(),
         lifecycle: r.lifecycle,
         status: verdict.status,
         reason: if r.lifecycle.is_counted() {

@@ -151,6 +151,10 @@ pub struct Requirement {
     /// styles. Each prefix is its own namespace, as in tracey (PRODUCT.md section 13).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// A short hash of its normalised title, text and meaning attributes (PRODUCT.md section
+    /// 12); see `spec::fingerprint`.
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 /// What one Markdown file gave.

@@ -127,6 +127,10 @@ pub struct RequirementEntry {
     #[serde(default)]
     pub span: LineSpan,
     pub revision: u32,
+    /// A short hash of the normalised title, text and meaning attributes (PRODUCT.md section
+    /// 12): it changes when what the requirement says changes, not when it is rewrapped.
+    #[serde(default)]
+    pub fingerprint: String,
     pub lifecycle: Lifecycle,
     /// For requirements not counted (draft, deprecated...) this is still computed, but shown greyed.
     pub status: Status,

@@ -9,6 +9,7 @@
 //! heading. Every line is read a bounded number of times, so the work is linear in the input.
 
 mod attrs;
+mod fingerprint;
 mod nearmiss;
 mod scan;
 mod syntax;
@@ -434,6 +435,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             waived: None,
             fields: BTreeMap::new(),
             prefix: def.prefix.map(str::to_string),
+            fingerprint: String::new(),
         };
         let (mut attrs, mut i) = attribute_block(lines, body_from, end, def.depth, None);
         // A line such as `Checks:` with a list reads like a field but may be the requirement's
@@ -491,6 +493,7 @@ fn build(spec: &mut SpecFile, lines: &Lines<'_>, style: DefinitionStyle, defs: &
             Some(title) => title.clone(),
             None => syntax::first_sentence(&req.text),
         };
+        req.fingerprint = fingerprint::fingerprint(&req);
         if let Some(prefix) = def.prefix {
             prefixes.push(prefix.to_string());
         }
