@@ -197,7 +197,7 @@ fn check(args: CheckArgs) -> Result<i32> {
         report,
         source_options,
         unreadable,
-    } = pipeline::analyze(&plan.input, plan.gate.deny_warnings)?;
+    } = pipeline::analyze(&plan.input)?;
     let options = gate_options(&plan, &report, &source_options)?;
     let verdict = gate::judge(&report, &options);
     let stdout = write_outputs(&plan, &report, &verdict, &options)?;
@@ -227,7 +227,7 @@ fn show(args: ShowArgs) -> Result<i32> {
     let input = plan::resolve_input(&args.input)?;
     let Analysis {
         report, unreadable, ..
-    } = pipeline::analyze(&input, false)?;
+    } = pipeline::analyze(&input)?;
     let wanted = without_revision(&args.id);
     let found = report
         .requirements
@@ -332,7 +332,7 @@ fn gate_options(plan: &CheckPlan, report: &Report, options: &SourceOptions) -> R
     let baseline = match &plan.gate.baseline {
         Some(path) => {
             let base = crate::baseline::load(path)?;
-            let mut comparison = crate::baseline::compare(&base, report);
+            let mut comparison = crate::baseline::compare(&base, report, plan.gate.deny_warnings);
             comparison.baseline = path.to_string_lossy().replace('\\', "/");
             Some(comparison)
         }
@@ -346,6 +346,7 @@ fn gate_options(plan: &CheckPlan, report: &Report, options: &SourceOptions) -> R
         None => None,
     };
     Ok(GateOptions {
+        deny_warnings: plan.gate.deny_warnings,
         fail_under: plan.gate.fail_under,
         baseline,
         scope,
