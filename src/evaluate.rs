@@ -821,7 +821,8 @@ mod tests {
         let stale =
             "#[cfg(test)]\nmod tests {\n    // r[verify x+1]\n    #[test]\n    fn t() {}\n}\n";
         let report = Project::new(spec, stale).report();
-        assert_eq!(status(&report, "x"), Status::Unverified);
+        // Stale evidence is suspect evidence (PRODUCT.md section 12).
+        assert_eq!(status(&report, "x"), Status::Suspect);
         assert!(report
             .diagnostics
             .iter()
