@@ -204,17 +204,19 @@ fn help(args: HelpArgs) -> Result<i32> {
 
 fn check(args: CheckArgs) -> Result<i32> {
     let plan = plan::resolve_check(&args)?;
-    let mut analysis = pipeline::analyze(&plan.input, plan.gate.deny_warnings)?;
+    let mut analysis = pipeline::analyze(&plan.input)?;
     let compared = crate::comparison::run(
         &plan.input,
         &mut analysis,
         plan.gate.baseline.as_deref(),
         plan.gate.changed_since.as_deref(),
+        plan.gate.deny_warnings,
     )?;
     let Analysis {
         report, unreadable, ..
     } = analysis;
     let options = GateOptions {
+        deny_warnings: plan.gate.deny_warnings,
         fail_under: plan.gate.fail_under,
         baseline: compared.comparison,
         scope: compared.scope,
@@ -245,12 +247,13 @@ fn check(args: CheckArgs) -> Result<i32> {
 
 fn show(args: ShowArgs) -> Result<i32> {
     let input = plan::resolve_input(&args.input)?;
-    let mut analysis = pipeline::analyze(&input, false)?;
+    let mut analysis = pipeline::analyze(&input)?;
     crate::comparison::run(
         &input,
         &mut analysis,
         args.baseline.as_deref(),
         args.changed_since.as_deref(),
+        false,
     )?;
     let Analysis {
         report, unreadable, ..

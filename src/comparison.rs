@@ -27,6 +27,7 @@ pub fn run(
     analysis: &mut Analysis,
     baseline: Option<&Path>,
     changed_since: Option<&str>,
+    deny_warnings: bool,
 ) -> Result<Compared> {
     if baseline.is_none() && changed_since.is_none() {
         return Ok(Compared::default());
@@ -64,7 +65,7 @@ pub fn run(
         .map(|d| changes::scope(&analysis.report, d, &analysis.source_options));
     let comparison = match (&base, baseline_label) {
         (Some(base), Some(label)) => {
-            let mut comparison = baseline::compare(base, &analysis.report);
+            let mut comparison = baseline::compare(base, &analysis.report, deny_warnings);
             comparison.baseline = label;
             Some(comparison)
         }
