@@ -143,6 +143,17 @@ impl Config {
                 format!("{line}: id-pattern is not a valid regex: {e}")
             })?;
         }
+        // A prefix no marker can be written with would silently match nothing.
+        if let Some(bad) = config
+            .prefixes
+            .iter()
+            .find(|p| !crate::ids::is_marker_prefix(p))
+        {
+            let line = line_of_key(text, "prefixes").unwrap_or(1);
+            return Err(format!(
+                "{line}: prefixes: {bad:?} is not a marker prefix: a prefix is a lowercase letter followed by lowercase letters, digits or `_` (`req` for `req[auth.login]`)"
+            ));
+        }
         Ok(config)
     }
 
@@ -257,6 +268,13 @@ mod tests {
                 Err("3: id-pattern is not a valid regex"),
             ),
             ("[waivers\n", Err("1: ")),
+            // A prefix no marker can be written with (issue 17).
+            (
+                "project = \"x\"\nprefixes = [\"req\", \"R\"]\n",
+                Err("2: prefixes: \"R\" is not a marker prefix"),
+            ),
+            ("prefixes = [\"x y\"]\n", Err("1: prefixes: \"x y\" is not")),
+            ("prefixes = [\"\"]\n", Err("1: prefixes: \"\" is not")),
         ];
         for (text, expected) in rows {
             match (Config::parse(text), expected) {

@@ -9,7 +9,8 @@
 //! the item it annotates.
 
 use super::lexer::{is_ident_byte, Lexed};
-use super::refs::{parse_id, FoundRef, IdRev};
+use super::refs::{FoundRef, IdRev};
+use crate::ids::parse_id;
 use crate::model::{Code, Diagnostic, RefForm, RefKind};
 
 /// How far back from an attribute's last path segment its `#[` may stand.
