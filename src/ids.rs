@@ -103,7 +103,8 @@ pub(crate) fn is_marker_prefix(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    // r[verify spec.markers]
+    // r[verify spec.marker]
+    // r[verify spec.oft]
     #[test]
     fn ids_revisions_and_prefixes_follow_one_grammar() {
         // (text, a plain id, a reference id, `ID+N` parse, without its revision)
