@@ -281,6 +281,7 @@ fn macro_ids(lexed: &Lexed, text: &str, from: usize) -> Option<Vec<IdRev>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RefKind;
     use crate::source::lexer::lex;
 
     fn refs(text: &str) -> Vec<(String, RefKind, RefForm, u32, bool)> {
