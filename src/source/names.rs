@@ -55,7 +55,7 @@ pub(crate) fn reference_attribute(name: &str) -> Option<RefKind> {
     match name {
         "verifies" | "req_test" | "req_verified" => Some(RefKind::Verify),
         "implements" | "req" => Some(RefKind::Impl),
-        _ if name.starts_with("req_") => Some(mantra_kind(name)),
+        _ if name.len() > 4 && name.starts_with("req_") => Some(mantra_kind(name)),
         _ => None,
     }
 }
