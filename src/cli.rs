@@ -258,7 +258,7 @@ fn show(args: ShowArgs) -> Result<i32> {
     let Analysis {
         report, unreadable, ..
     } = analysis;
-    let wanted = without_revision(&args.id);
+    let wanted = crate::ids::without_revision(&args.id);
     let found = report
         .requirements
         .iter()
@@ -292,21 +292,6 @@ fn show(args: ShowArgs) -> Result<i32> {
         paint_for(args.input.color, true),
     ))?;
     Ok(final_code(&unreadable, 0))
-}
-
-/// `auth.login+2` -> `auth.login`, `req~name~2` -> `req~name`: ids as people write them with
-/// the revision, for `show`.
-fn without_revision(id: &str) -> &str {
-    let strip = |sep: char| {
-        id.rsplit_once(sep)
-            .filter(|(head, n)| {
-                !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-            })
-            .map(|(head, _)| head)
-    };
-    strip('+')
-        .or_else(|| strip('~').filter(|head| head.contains('~')))
-        .unwrap_or(id)
 }
 
 fn paint_for(choice: ColorChoice, to_stdout: bool) -> Paint {

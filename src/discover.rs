@@ -313,11 +313,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// The root package's name, else the root directory's name.
 pub fn project_name(root: &Path) -> String {
-    let package = std::fs::read_to_string(root.join("Cargo.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
-    if let Some(name) = package {
+    if let Some((name, _)) = crate::targets::package_manifest(root) {
         return name;
     }
     root.canonicalize()
@@ -411,25 +407,13 @@ impl<'a> CrateFinder<'a> {
         if let Some(found) = self.packages.get(dir) {
             return found.clone();
         }
-        let manifest = if dir.is_empty() {
-            self.root.join("Cargo.toml")
-        } else {
-            self.root.join(dir).join("Cargo.toml")
-        };
-        let table = std::fs::read_to_string(manifest)
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok());
-        let name = table.as_ref().and_then(|table| {
-            table
-                .get("package")?
-                .get("name")?
-                .as_str()
-                .map(str::to_string)
-        });
-        if let (Some(name), Some(table)) = (&name, &table) {
-            let units = crate::targets::package_units(&self.root.join(dir), name, table);
+        let package_dir = self.root.join(dir);
+        let manifest = crate::targets::package_manifest(&package_dir);
+        if let Some((name, table)) = &manifest {
+            let units = crate::targets::package_units(&package_dir, name, table);
             self.units.insert(dir.to_string(), units);
         }
+        let name = manifest.map(|(name, _)| name);
         self.packages.insert(dir.to_string(), name.clone());
         name
     }

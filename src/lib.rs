@@ -16,6 +16,7 @@ pub mod gate;
 pub mod graph;
 pub(crate) mod help;
 pub(crate) mod history;
+pub(crate) mod ids;
 pub mod init;
 pub mod model;
 pub(crate) mod output;
