@@ -101,14 +101,7 @@ fn line_of_value(text: &str, key: &str, value: &str) -> Option<u32> {
     Some(found.map_or(from, |i| from + i as u32))
 }
 
-/// A marker prefix as the Markdown and Rust scanners read one: a lower-case ASCII letter, then
-/// lower-case letters, digits or `_` (`req` in `req[auth.login]`).
-pub fn is_marker_prefix(prefix: &str) -> bool {
-    let b = prefix.as_bytes();
-    b.first().is_some_and(u8::is_ascii_lowercase)
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
-}
+pub(crate) use crate::ids::is_marker_prefix;
 
 /// 1-based line of the first line whose key (bare or quoted) is `key`.
 fn line_of_key(text: &str, key: &str) -> Option<u32> {

@@ -80,6 +80,15 @@ fn unmatched_globs(globs: &[String], hits: &[bool], default: &str, what: &str) -
         .collect()
 }
 
+/// Whether a path relative to the root is one the selection reads as a spec (its `spec` globs,
+/// not its `exclude` globs): for files that are not in the tree any more (a spec file at a
+/// git ref), which the walk cannot select.
+pub(crate) fn spec_matcher(selection: &Selection) -> Result<impl Fn(&str) -> bool> {
+    let spec = glob_set(&selection.spec, "spec")?;
+    let exclude = glob_set(&selection.exclude, "exclude")?;
+    Ok(move |path: &str| spec.is_match(path) && !exclude.is_match(path))
+}
+
 /// A selection glob as reqtrail reads it: relative to the root, `./` dropped, `*` within one
 /// directory and `**` across them.
 pub fn parse_glob(glob: &str) -> std::result::Result<globset::Glob, globset::Error> {
@@ -304,11 +313,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// The root package's name, else the root directory's name.
 pub fn project_name(root: &Path) -> String {
-    let package = std::fs::read_to_string(root.join("Cargo.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
-    if let Some(name) = package {
+    if let Some((name, _)) = crate::targets::package_manifest(root) {
         return name;
     }
     root.canonicalize()
@@ -402,25 +407,13 @@ impl<'a> CrateFinder<'a> {
         if let Some(found) = self.packages.get(dir) {
             return found.clone();
         }
-        let manifest = if dir.is_empty() {
-            self.root.join("Cargo.toml")
-        } else {
-            self.root.join(dir).join("Cargo.toml")
-        };
-        let table = std::fs::read_to_string(manifest)
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok());
-        let name = table.as_ref().and_then(|table| {
-            table
-                .get("package")?
-                .get("name")?
-                .as_str()
-                .map(str::to_string)
-        });
-        if let (Some(name), Some(table)) = (&name, &table) {
-            let units = crate::targets::package_units(&self.root.join(dir), name, table);
+        let package_dir = self.root.join(dir);
+        let manifest = crate::targets::package_manifest(&package_dir);
+        if let Some((name, table)) = &manifest {
+            let units = crate::targets::package_units(&package_dir, name, table);
             self.units.insert(dir.to_string(), units);
         }
+        let name = manifest.map(|(name, _)| name);
         self.packages.insert(dir.to_string(), name.clone());
         name
     }

@@ -9,8 +9,10 @@
 //! the item it annotates.
 
 use super::lexer::{is_ident_byte, Lexed};
-use super::refs::{parse_id, FoundRef, IdRev};
-use crate::model::{Code, Diagnostic, RefForm, RefKind};
+use super::names::{reference_attribute, reference_macro};
+use super::refs::{FoundRef, IdRev};
+use crate::ids::parse_id;
+use crate::model::{Code, Diagnostic, RefForm};
 
 /// How far back from an attribute's last path segment its `#[` may stand.
 const MAX_ATTRIBUTE_PATH: usize = 512;
@@ -18,48 +20,6 @@ const MAX_ATTRIBUTE_PATH: usize = 512;
 const MAX_ATTRIBUTE_ARGS: usize = 4096;
 /// How long an unquoted id in a macro call may be.
 const MAX_UNQUOTED_ID: usize = 256;
-
-/// The kind a mantra-style name states: `verify_req!`, `assert_req!`, `#[req_verified]` verify;
-/// `clarify_req!`, `#[req_note]`, `link_req!` only relate; everything else (`satisfy_req!`,
-/// `#[req_satisfied]`, `reqcov!`) implements. mantra lets projects name their own macros, so
-/// the word in the name decides rather than a fixed list.
-fn mantra_kind(name: &str) -> RefKind {
-    if name.contains("verif") || name.contains("test") || name.starts_with("assert") {
-        RefKind::Verify
-    } else if name.contains("note") || name.contains("clarif") || name.contains("link") {
-        RefKind::Related
-    } else {
-        RefKind::Impl
-    }
-}
-
-fn reference_attribute(name: &str) -> Option<RefKind> {
-    match name {
-        "verifies" | "req_test" | "req_verified" => Some(RefKind::Verify),
-        "implements" | "req" => Some(RefKind::Impl),
-        _ if name.starts_with("req_") => Some(mantra_kind(name)),
-        _ => None,
-    }
-}
-
-fn reference_macro(name: &str) -> Option<RefKind> {
-    match name {
-        "verify_req" => Some(RefKind::Verify),
-        "requirement_covered" | "reqcov" => Some(RefKind::Impl),
-        _ if name.len() > 4 && name.ends_with("_req") => Some(mantra_kind(name)),
-        _ => None,
-    }
-}
-
-/// Whether an identifier may name a reference attribute or macro; the lexer records where these
-/// stand (PRODUCT.md sections 4 and 13).
-pub(crate) fn is_reference_name(word: &[u8]) -> bool {
-    super::lexer::REFERENCE_IDENTS
-        .iter()
-        .any(|c| c.as_bytes() == word)
-        || word == b"reqcov"
-        || (word.len() > 4 && (word.starts_with(b"req_") || word.ends_with(b"_req")))
-}
 
 fn skip_ws(m: &[u8], mut k: usize) -> usize {
     while k < m.len() && m[k].is_ascii_whitespace() {
@@ -376,6 +336,7 @@ fn macro_ids(lexed: &Lexed, text: &str, from: usize) -> Option<Vec<IdRev>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RefKind;
     use crate::source::lexer::lex;
 
     fn refs(text: &str) -> Vec<(String, RefKind, RefForm, u32, bool)> {
