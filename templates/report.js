@@ -925,3 +925,87 @@
   }
   document.documentElement.setAttribute('data-ready', '1');
 })();
+
+/* Diagnostics past the first ones rendered with the page (EAGER_DIAGNOSTICS in html.rs) wait in
+ * the `reqtrail-diagnostics` data block, {severity, code, message, location, href, suggestion}
+ * each, and are built here on demand, in batches so 100,000 never freeze the page, and all at
+ * once before the browser prints. Every string reaches the page as textContent; `href` is a
+ * link the Rust side built from a checked http(s) or relative template.
+ */
+(function () {
+  'use strict';
+  var node = document.getElementById('reqtrail-diagnostics');
+  var button = document.getElementById('diag-more');
+  var list = document.getElementById('diag-list');
+  if (!node || !button || !list) return;
+  var BATCH = 1000;
+  var rest = null;
+  var next = 0;
+  function rows() {
+    if (rest === null) {
+      try { rest = JSON.parse(node.textContent); } catch (e) { rest = []; }
+    }
+    return rest;
+  }
+  function span(cls, text) {
+    var s = document.createElement('span');
+    s.className = cls;
+    if (text !== undefined) s.textContent = text;
+    return s;
+  }
+  function item(d) {
+    var li = document.createElement('li');
+    li.className = 'diag diag-' + d.severity;
+    var loc = span('diag-loc mono');
+    if (d.location && d.href) {
+      var a = document.createElement('a');
+      a.href = d.href;
+      a.rel = 'noopener noreferrer';
+      a.textContent = d.location;
+      loc.appendChild(a);
+    } else {
+      loc.textContent = d.location || '(whole run)';
+    }
+    li.appendChild(loc);
+    li.appendChild(document.createTextNode(' '));
+    var sev = span('sev sev-' + d.severity);
+    var ico = span('ico', d.severity === 'error' ? '\u2717' : '!');
+    ico.setAttribute('aria-hidden', 'true');
+    sev.appendChild(ico);
+    sev.appendChild(document.createTextNode(' ' + d.severity));
+    li.appendChild(sev);
+    li.appendChild(span('mono code', '[' + d.code + ']'));
+    li.appendChild(document.createTextNode(' '));
+    li.appendChild(span('diag-msg', d.message));
+    if (d.suggestion) {
+      li.appendChild(document.createTextNode(' '));
+      var hint = span('suggest', 'did you mean ');
+      var code = document.createElement('code');
+      code.textContent = d.suggestion;
+      hint.appendChild(code);
+      hint.appendChild(document.createTextNode('?'));
+      li.appendChild(hint);
+    }
+    return li;
+  }
+  function append(upTo) {
+    var all = rows();
+    var end = Math.min(upTo, all.length);
+    var batch = document.createDocumentFragment();
+    for (; next < end; next++) batch.appendChild(item(all[next]));
+    list.appendChild(batch);
+    if (next >= all.length) {
+      button.parentNode.hidden = true;
+      list.setAttribute('data-complete', '1');
+    }
+  }
+  button.addEventListener('click', function () {
+    button.disabled = true;
+    button.textContent = 'Showing the other diagnostics\u2026';
+    (function step() {
+      append(next + BATCH);
+      if (next < rows().length) setTimeout(step, 0);
+    })();
+  });
+  window.addEventListener('beforeprint', function () { append(Infinity); });
+})();

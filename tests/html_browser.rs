@@ -1736,3 +1736,81 @@ fn show_all_and_print_build_big_views_in_batches() {
     );
     assert_eq!(browser.errors(), Vec::<String>::new());
 }
+
+// r[verify robust.html-diagnostics]
+#[test]
+fn a_page_with_thousands_of_diagnostics_opens_and_reaches_every_one() {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let mut report = sample_report();
+    let total = 3_000;
+    report.diagnostics = (0..total)
+        .map(|n| reqtrail::report::DiagnosticEntry {
+            code: reqtrail::model::Code::UnknownReference,
+            severity: reqtrail::model::Severity::Error,
+            // One hostile message among the ones the script builds.
+            message: if n == total - 2 {
+                HOSTILE_DIAGNOSTIC.to_string()
+            } else {
+                format!("`gone.n{n}` names no requirement")
+            },
+            file: Some(format!("tests/t{n}.rs")),
+            line: Some(n as u32 + 1),
+            suggestion: (n % 2 == 0).then(|| format!("kept.n{n}")),
+            requirements: Vec::new(),
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = write_page(
+        dir.path(),
+        &report,
+        &HtmlOptions {
+            source_link: Some(LINK.into()),
+            ..Default::default()
+        },
+    );
+    browser.goto(&url);
+    let count = |b: &Browser| b.exec("return document.querySelectorAll('#diag-list > li').length;");
+    // The page opened with the first ones rendered and the rest waiting.
+    let eager = count(&browser).as_u64().expect("a count");
+    assert_eq!(eager, reqtrail::report::html::EAGER_DIAGNOSTICS as u64);
+    assert!(eager < total as u64);
+    browser.click("#diag-more");
+    browser
+        .wait_until("document.getElementById('diag-list').getAttribute('data-complete') === '1'");
+    assert_eq!(count(&browser), json!(total));
+    // Every one is there, in order, built like the rendered ones (location linked, suggestion).
+    let last = browser.exec(
+        "var li = document.querySelector('#diag-list > li:last-child'); \
+         return [li.querySelector('.diag-loc a').textContent, li.querySelector('.diag-loc a').href, \
+                 li.querySelector('.diag-msg').textContent, li.className];",
+    );
+    assert_eq!(last[0], json!(format!("tests/t{}.rs:{}", total - 1, total)));
+    assert!(
+        last[1]
+            .as_str()
+            .is_some_and(|h| h.starts_with("https://git.example.org/pay/blob/")),
+        "{last}"
+    );
+    assert_eq!(
+        last[2],
+        json!(format!("`gone.n{}` names no requirement", total - 1))
+    );
+    assert_eq!(last[3], json!("diag diag-error"));
+    let hint = browser.exec(
+        "return document.querySelectorAll('#diag-list > li')[2998].querySelector('.suggest code').textContent;",
+    );
+    assert_eq!(hint, json!("kept.n2998"));
+    // The hostile message is text, and nothing ran.
+    let hostile = browser.exec(
+        "return [document.querySelectorAll('#diag-list > li')[2998].querySelector('.diag-msg').textContent, \
+                 window.__xss === undefined, document.querySelectorAll('#diag-list script').length];",
+    );
+    assert_eq!(hostile, json!([HOSTILE_DIAGNOSTIC, true, 0]));
+    assert!(
+        browser.exec("return document.getElementById('diag-more-line').hidden;") == json!(true)
+    );
+    assert_eq!(browser.errors(), Vec::<String>::new());
+}

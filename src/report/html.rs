@@ -18,6 +18,8 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 const PAGE_TEMPLATE: &str = include_str!("../../templates/report.html");
+/// Diagnostics rendered into the page as HTML; the rest are built by the script on demand.
+pub const EAGER_DIAGNOSTICS: usize = 500;
 const CSS_TEMPLATE: &str = include_str!("../../templates/report.css");
 const SCRIPT: &str = include_str!("../../templates/report.js");
 
@@ -86,6 +88,20 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         csp_hash(&css)
     );
 
+    // The first diagnostics are rendered with the page; the rest wait in a data block and are
+    // built on demand (or for print), so 100,000 of them do not slow the page's opening.
+    let mut eager: Vec<DiagnosticRow> = report
+        .diagnostics
+        .iter()
+        .map(|d| DiagnosticRow::new(d, source_link, commit))
+        .collect();
+    let rest = eager.split_off(eager.len().min(EAGER_DIAGNOSTICS));
+    let rest_data = if rest.is_empty() {
+        String::new()
+    } else {
+        embed_json(&rest)?
+    };
+
     let summary = &report.summary;
     let context = minijinja::context! {
         project => project,
@@ -110,11 +126,9 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         documents => report.documents.iter().map(BarRow::from_coverage).collect::<Vec<_>>(),
         areas => report.areas.iter().map(BarRow::from_coverage).collect::<Vec<_>>(),
         crates => crate_rows(report),
-        diagnostics => report
-            .diagnostics
-            .iter()
-            .map(|d| DiagnosticRow::new(d, source_link, commit))
-            .collect::<Vec<_>>(),
+        diagnostics => eager,
+        diagnostics_more => rest.len(),
+        diagnostics_rest => Value::from_safe_string(rest_data),
         comparison => report.comparison,
         history => options.history.clone().map(Value::from_safe_string),
         reworded => reworded_rows(report),
