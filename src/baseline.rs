@@ -357,6 +357,8 @@ mod tests {
             fields: Default::default(),
             verified_by: vec![],
             implemented_by: vec![],
+            levels: vec![],
+            defects: vec![],
         }
     }
 
@@ -407,6 +409,8 @@ mod tests {
             diagnostics,
             dirty: false,
             evidence: Default::default(),
+            levels: vec![],
+            defect_link: None,
         }
     }
 

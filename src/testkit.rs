@@ -66,6 +66,7 @@ impl<'a> Project<'a> {
                     location: Location::new("results.xml", i as u32 + 1),
                     suite: None,
                     flaky: false,
+                    requirements: Vec::new(),
                 })
                 .collect()
         });
@@ -81,6 +82,7 @@ impl<'a> Project<'a> {
             deny_warnings: false,
             dirty: false,
             results_files: Vec::new(),
+            defect_link: None,
         };
         evaluate::evaluate(self.model(), &run)
     }

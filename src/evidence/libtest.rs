@@ -173,6 +173,7 @@ fn result(
         location: Location::new(file, line),
         suite,
         flaky: false,
+        requirements: Vec::new(),
     }
 }
 

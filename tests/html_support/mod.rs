@@ -348,6 +348,14 @@ pub fn build_report(
                     result,
                     stale: r.stale,
                     ignored: false,
+                    kind: Default::default(),
+                    level: "utest".into(),
+                    by: None,
+                    date: None,
+                    version: None,
+                    note: None,
+                    link: None,
+                    defects: vec![],
                 }
             })
             .collect();
@@ -385,6 +393,8 @@ pub fn build_report(
                     line,
                 })
                 .collect(),
+            levels: vec![],
+            defects: vec![],
         });
     }
     requirements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -411,6 +421,8 @@ pub fn build_report(
         diagnostics,
         dirty: false,
         evidence: Default::default(),
+        levels: vec![],
+        defect_link: None,
     }
 }
 
@@ -567,6 +579,14 @@ pub fn generated_report(n: usize) -> Report {
                         result: results[k as usize],
                         stale: false,
                         ignored: false,
+                        kind: Default::default(),
+                        level: "utest".into(),
+                        by: None,
+                        date: None,
+                        version: None,
+                        note: None,
+                        link: None,
+                        defects: vec![],
                     }
                 })
                 .collect()
@@ -605,6 +625,8 @@ pub fn generated_report(n: usize) -> Report {
             fields: BTreeMap::new(),
             verified_by,
             implemented_by,
+            levels: vec![],
+            defects: vec![],
         });
     }
     requirements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -631,6 +653,8 @@ pub fn generated_report(n: usize) -> Report {
         diagnostics: vec![],
         dirty: false,
         evidence: Default::default(),
+        levels: vec![],
+        defect_link: None,
     }
 }
 
