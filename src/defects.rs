@@ -105,7 +105,7 @@ pub fn ids_in(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    // r[verify evidence.defects]
+    // r[verify evidence.defects.links]
     #[test]
     fn defect_ids_are_read_from_ignore_reasons() {
         let rows: &[(&str, &[&str])] = &[
@@ -122,7 +122,7 @@ mod tests {
         }
     }
 
-    // r[verify evidence.defects]
+    // r[verify evidence.defects.links]
     #[test]
     fn defect_links_are_checked_and_filled() {
         assert!(check_link("https://tracker.example/browse/{id}").is_ok());
