@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod changes;
 pub mod cli;
+pub(crate) mod comparison;
 pub mod config;
 pub mod defects;
 pub mod discover;
@@ -15,6 +16,7 @@ pub mod evidence;
 pub mod gate;
 pub mod graph;
 pub(crate) mod help;
+pub(crate) mod history;
 pub(crate) mod ids;
 pub mod init;
 pub mod model;
@@ -25,6 +27,8 @@ pub mod records;
 pub mod report;
 pub mod source;
 pub mod spec;
+pub mod suspect;
 pub(crate) mod targets;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod worddiff;

@@ -83,7 +83,7 @@ impl<'a> Project<'a> {
             results_files: Vec::new(),
             defect_link: None,
         };
-        evaluate::evaluate(self.model(), &run)
+        evaluate::evaluate(&self.model(), &run)
     }
 }
 

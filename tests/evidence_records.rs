@@ -54,8 +54,9 @@ fn each_method_needs_evidence_of_that_method() {
         reason(&report, "kv.compaction"),
         "needs analysis: no record"
     );
-    // A record made against revision 1 of a requirement now at revision 2 does not count.
-    assert_eq!(status(&report, "kv.backup"), "unverified");
+    // A record made against revision 1 of a requirement now at revision 2 does not count: it
+    // is suspect evidence (PRODUCT.md section 12).
+    assert_eq!(status(&report, "kv.backup"), "suspect");
     assert!(
         reason(&report, "kv.backup").contains("older revision"),
         "{}",
@@ -206,6 +207,21 @@ fn record_appends_a_record_made_against_the_current_text() {
     assert!(written.contains("date = 2026-01-01\n"), "{written}");
     let (_, after) = check_json(root, &[]);
     assert_eq!(status(&after, "kv.backup"), "verified");
+
+    // Reworded without a new revision: the record was made for other text, so it is suspect.
+    let spec = dir.path().join("docs/requirements.md");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    std::fs::write(
+        &spec,
+        text.replace(
+            "uploads\nnothing when the check fails",
+            "retries\nthe upload once when the check fails",
+        ),
+    )
+    .expect("write spec");
+    let (_, reworded) = check_json(root, &[]);
+    assert_eq!(status(&reworded, "kv.backup"), "suspect");
+    std::fs::write(&spec, text).expect("restore spec");
 
     // A second one is appended below the first, and a failing one fails the requirement.
     let output = reqtrail()

@@ -1365,6 +1365,7 @@ fn report_with_twins() -> Report {
             note: None,
             link: None,
             defects: vec![],
+            suspect: None,
         });
         report.tests.push(TestEntry {
             test: "tests::key_value_get_set".into(),
@@ -1379,6 +1380,7 @@ fn report_with_twins() -> Report {
             requirements: vec![id.clone()],
             span: Default::default(),
             flaky: false,
+            fingerprint: String::new(),
         });
     }
     report

@@ -263,6 +263,7 @@ pub fn sample_report() -> Report {
         message: None,
         flaky: false,
         requirements: vec![],
+        fingerprint: String::new(),
     });
     for t in &mut report.tests {
         if t.test == "auth::tests::lockout_after_five" {
@@ -337,6 +338,7 @@ pub fn build_report(
                         message: None,
                         flaky: false,
                         requirements: vec![],
+                        fingerprint: String::new(),
                     });
                 entry.requirements.push(r.id.to_string());
                 Verification {
@@ -356,6 +358,7 @@ pub fn build_report(
                     note: None,
                     link: None,
                     defects: vec![],
+                    suspect: None,
                 }
             })
             .collect();
@@ -395,6 +398,7 @@ pub fn build_report(
                 .collect(),
             levels: vec![],
             defects: vec![],
+            previous: None,
         });
     }
     requirements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -423,6 +427,7 @@ pub fn build_report(
         evidence: Default::default(),
         levels: vec![],
         defect_link: None,
+        comparison: None,
     }
 }
 
@@ -439,6 +444,7 @@ fn counts(reqs: &[&RequirementEntry]) -> Coverage {
             Status::Failing => c.failing += 1,
             Status::Unverified => c.unverified += 1,
             Status::Waived => c.waived += 1,
+            Status::Suspect => c.suspect += 1,
         }
     }
     let target = c.active - c.waived;
@@ -461,6 +467,7 @@ fn summarise(reqs: &[RequirementEntry], diagnostics: &[DiagnosticEntry]) -> Summ
         failing: c.failing,
         unverified: c.unverified,
         waived: c.waived,
+        suspect: c.suspect,
         coverage_percent: c.coverage_percent,
         errors: diagnostics
             .iter()
@@ -569,6 +576,7 @@ pub fn generated_report(n: usize) -> Report {
                             .then(|| format!("assertion failed: limit_ok({i})")),
                         flaky: false,
                         requirements: vec![id.clone()],
+                        fingerprint: String::new(),
                     });
                     Verification {
                         test,
@@ -587,6 +595,7 @@ pub fn generated_report(n: usize) -> Report {
                         note: None,
                         link: None,
                         defects: vec![],
+                        suspect: None,
                     }
                 })
                 .collect()
@@ -627,6 +636,7 @@ pub fn generated_report(n: usize) -> Report {
             implemented_by,
             levels: vec![],
             defects: vec![],
+            previous: None,
         });
     }
     requirements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -655,6 +665,7 @@ pub fn generated_report(n: usize) -> Report {
         evidence: Default::default(),
         levels: vec![],
         defect_link: None,
+        comparison: None,
     }
 }
 
