@@ -89,7 +89,7 @@ pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
-    let levels = level_coverage(&model, &requirements);
+    let levels = level_coverage(model, &requirements);
     let documents = grouped(&requirements, |r| r.file.clone());
     let areas = grouped(&requirements, |r| r.area.clone());
 
