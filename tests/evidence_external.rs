@@ -26,7 +26,9 @@ fn pytest() -> Option<Command> {
         return Some(cmd);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("pytest is needed by this test: run scripts/test, or `python3 -m pip install pytest`");
+        panic!(
+            "pytest is needed by this test: run scripts/test, or `python3 -m pip install pytest`"
+        );
     }
     eprintln!("SKIPPED: pytest not found (python3 -m pip install pytest)");
     None
