@@ -130,8 +130,9 @@ fn requirement_change(kind: ChangeKind, r: &RequirementEntry, what: String) -> C
 ///
 /// Requirements are matched by id. Diagnostics are matched by code, file and message, line
 /// numbers aside, because unrelated edits shift lines; several identical diagnostics are
-/// counted, so a second copy of an old error is still new.
-pub fn compare(base: &Report, now: &Report) -> Comparison {
+/// counted, so a second copy of an old error is still new. With `deny_warnings` (the gate's
+/// `--deny warnings` policy) warnings count as errors on both sides.
+pub fn compare(base: &Report, now: &Report, deny_warnings: bool) -> Comparison {
     let mut worse = Vec::new();
     let mut better = Vec::new();
 
@@ -200,7 +201,8 @@ pub fn compare(base: &Report, now: &Report) -> Comparison {
         }
     }
 
-    let (new_errors, fixed_errors) = diff_errors(&base.diagnostics, &now.diagnostics);
+    let (new_errors, fixed_errors) =
+        diff_errors(&base.diagnostics, &now.diagnostics, deny_warnings);
     for d in new_errors {
         worse.push(diagnostic_change(ChangeKind::NewError, d));
     }
@@ -248,12 +250,14 @@ fn diagnostic_change(kind: ChangeKind, d: &DiagnosticEntry) -> Change {
 }
 
 /// Error diagnostics of `now` that `base` lacks, and error diagnostics of `base` that `now`
-/// lacks. Matching ignores lines and severities: a warning of the baseline that `--deny warnings`
-/// turns into an error now is not new.
+/// lacks (every diagnostic counting as an error under `deny_warnings`). Matching ignores lines
+/// and severities: a warning of the baseline that is an error now is not new.
 fn diff_errors<'a>(
     base: &'a [DiagnosticEntry],
     now: &'a [DiagnosticEntry],
+    deny_warnings: bool,
 ) -> (Vec<&'a DiagnosticEntry>, Vec<&'a DiagnosticEntry>) {
+    let counts = |d: &DiagnosticEntry| deny_warnings || d.severity == Severity::Error;
     type Key<'k> = (Code, Option<&'k str>, &'k str);
     let key =
         |d: &'a DiagnosticEntry| -> Key<'a> { (d.code, d.file.as_deref(), d.message.as_str()) };
@@ -270,13 +274,13 @@ fn diff_errors<'a>(
                 *n -= 1;
                 *matched_now.entry(k).or_default() += 1;
             }
-            _ if d.severity == Severity::Error => new_errors.push(d),
+            _ if counts(d) => new_errors.push(d),
             _ => {}
         }
     }
     // A baseline error is fixed when fewer copies of it remain now.
     let mut fixed = Vec::new();
-    for d in base.iter().filter(|d| d.severity == Severity::Error) {
+    for d in base.iter().filter(|d| counts(d)) {
         let k = key(d);
         match matched_now.get_mut(&k) {
             Some(n) if *n > 0 => *n -= 1,
@@ -433,7 +437,7 @@ mod tests {
                 error("unknown requirement `y`", 8),
             ],
         );
-        let forward = compare(&base, &now);
+        let forward = compare(&base, &now, false);
         let kinds: Vec<(ChangeKind, &str)> = forward
             .worse
             .iter()
@@ -454,7 +458,7 @@ mod tests {
         assert_eq!(forward.better[0].id, "b");
 
         // The other way round, what got worse got better, and the reverse.
-        let backward = compare(&now, &base);
+        let backward = compare(&now, &base, false);
         let kinds: Vec<ChangeKind> = backward.better.iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
@@ -476,15 +480,35 @@ mod tests {
             vec![requirement("a", Status::Verified, 1)],
             vec![error("same", 3)],
         );
-        let same = compare(&base, &base);
+        let same = compare(&base, &base, false);
         assert!(same.worse.is_empty() && same.better.is_empty());
         let twice = report(
             vec![requirement("a", Status::Verified, 1)],
             vec![error("same", 3), error("same", 30)],
         );
-        let cmp = compare(&base, &twice);
+        let cmp = compare(&base, &twice, false);
         assert_eq!(cmp.worse.len(), 1);
         assert_eq!(cmp.worse[0].kind, ChangeKind::NewError);
+    }
+
+    // r[verify gate.deny-warnings]
+    #[test]
+    fn a_new_warning_is_worse_only_under_deny_warnings() {
+        let base = report(vec![requirement("a", Status::Verified, 1)], vec![]);
+        let mut warning = error("a verify reference outside a test", 7);
+        warning.severity = Severity::Warning;
+        let now = report(vec![requirement("a", Status::Verified, 1)], vec![warning]);
+        assert!(compare(&base, &now, false).worse.is_empty());
+        let denied = compare(&base, &now, true);
+        let kinds: Vec<ChangeKind> = denied.worse.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ChangeKind::NewError]);
+        // And removing it is a fix under the same policy.
+        let fixed: Vec<ChangeKind> = compare(&now, &base, true)
+            .better
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(fixed, [ChangeKind::ErrorFixed]);
     }
 
     // r[verify gate.baseline]

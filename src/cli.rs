@@ -197,7 +197,7 @@ fn check(args: CheckArgs) -> Result<i32> {
         report,
         source_options,
         unreadable,
-    } = pipeline::analyze(&plan.input, plan.gate.deny_warnings)?;
+    } = pipeline::analyze(&plan.input)?;
     let options = gate_options(&plan, &report, &source_options)?;
     let verdict = gate::judge(&report, &options);
 
@@ -242,8 +242,8 @@ fn show(args: ShowArgs) -> Result<i32> {
     let input = plan::resolve_input(&args.input)?;
     let Analysis {
         report, unreadable, ..
-    } = pipeline::analyze(&input, false)?;
-    let wanted = without_revision(&args.id);
+    } = pipeline::analyze(&input)?;
+    let wanted = crate::ids::without_revision(&args.id);
     let found = report
         .requirements
         .iter()
@@ -277,21 +277,6 @@ fn show(args: ShowArgs) -> Result<i32> {
         paint_for(args.input.color, true),
     ))?;
     Ok(final_code(&unreadable, 0))
-}
-
-/// `auth.login+2` -> `auth.login`, `req~name~2` -> `req~name`: ids as people write them with
-/// the revision, for `show`.
-fn without_revision(id: &str) -> &str {
-    let strip = |sep: char| {
-        id.rsplit_once(sep)
-            .filter(|(head, n)| {
-                !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-            })
-            .map(|(head, _)| head)
-    };
-    strip('+')
-        .or_else(|| strip('~').filter(|head| head.contains('~')))
-        .unwrap_or(id)
 }
 
 fn paint_for(choice: ColorChoice, to_stdout: bool) -> Paint {
@@ -347,7 +332,7 @@ fn gate_options(plan: &CheckPlan, report: &Report, options: &SourceOptions) -> R
     let baseline = match &plan.gate.baseline {
         Some(path) => {
             let base = crate::baseline::load(path)?;
-            let mut comparison = crate::baseline::compare(&base, report);
+            let mut comparison = crate::baseline::compare(&base, report, plan.gate.deny_warnings);
             comparison.baseline = path.to_string_lossy().replace('\\', "/");
             Some(comparison)
         }
@@ -361,6 +346,7 @@ fn gate_options(plan: &CheckPlan, report: &Report, options: &SourceOptions) -> R
         None => None,
     };
     Ok(GateOptions {
+        deny_warnings: plan.gate.deny_warnings,
         fail_under: plan.gate.fail_under,
         baseline,
         scope,

@@ -66,8 +66,14 @@ pub struct Config {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfigOrigin {
+    /// Relative to the root, as reports show it.
     pub file: String,
+    /// As the user named it (or as found under the root), for errors printed on the terminal.
+    pub given: String,
     pub waiver_lines: BTreeMap<String, u32>,
+    /// The line of each glob of `spec`, `src` and `exclude`, for errors the resolve step finds
+    /// once it knows the root (a glob outside it).
+    pub glob_lines: BTreeMap<String, u32>,
 }
 
 impl Config {
@@ -82,6 +88,20 @@ impl Config {
         }
     }
 }
+
+/// 1-based line of `value` (quoted) in the array of `key`: the first line from the key's on
+/// that holds it, else the key's line.
+fn line_of_value(text: &str, key: &str, value: &str) -> Option<u32> {
+    let from = line_of_key(text, key)?;
+    let quoted = [format!("\"{value}\""), format!("'{value}'")];
+    let found = text
+        .lines()
+        .skip(from as usize - 1)
+        .position(|line| quoted.iter().any(|q| line.contains(q.as_str())));
+    Some(found.map_or(from, |i| from + i as u32))
+}
+
+pub(crate) use crate::ids::is_marker_prefix;
 
 /// 1-based line of the first line whose key (bare or quoted) is `key`.
 fn line_of_key(text: &str, key: &str) -> Option<u32> {
@@ -121,9 +141,20 @@ impl Config {
             .keys()
             .filter_map(|id| Some((id.clone(), line_of_key(&text, id)?)))
             .collect();
+        let glob_lines = [
+            ("spec", &config.spec),
+            ("src", &config.src),
+            ("exclude", &config.exclude),
+        ]
+        .into_iter()
+        .flat_map(|(key, globs)| globs.iter().map(move |g| (key, g)))
+        .filter_map(|(key, glob)| Some((glob.clone(), line_of_value(&text, key, glob)?)))
+        .collect();
         config.origin = Some(ConfigOrigin {
             file: path.to_string_lossy().replace('\\', "/"),
+            given: path.to_string_lossy().replace('\\', "/"),
             waiver_lines,
+            glob_lines,
         });
         Ok(config)
     }
@@ -143,7 +174,68 @@ impl Config {
                 format!("{line}: id-pattern is not a valid regex: {e}")
             })?;
         }
+        config.check_prefixes(text)?;
+        config.check_globs(text)?;
         Ok(config)
+    }
+
+    /// Each configured prefix must be one a marker can have: `"R"`, `"x y"` or `""` would be
+    /// accepted and then match nothing.
+    fn check_prefixes(&self, text: &str) -> std::result::Result<(), String> {
+        for prefix in &self.prefixes {
+            if !is_marker_prefix(prefix) {
+                let line = line_of_value(text, "prefixes", prefix).unwrap_or(1);
+                return Err(format!(
+                    "{line}: prefixes: {prefix:?} cannot be a marker prefix: a prefix is a lower-case letter followed by lower-case letters, digits or `_`, as `req` in `req[auth.login]`"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `spec = []` and `src = []` would select nothing (they are not the defaults), and a glob
+    /// that does not parse is reported here, at its line, not later as a command-line error.
+    fn check_globs(&self, text: &str) -> std::result::Result<(), String> {
+        for (key, globs, default) in [
+            ("spec", &self.spec, "**/*.md"),
+            ("src", &self.src, "**/*.rs"),
+        ] {
+            if globs.is_empty() {
+                if let Some(line) = line_of_key(text, key) {
+                    return Err(format!(
+                        "{line}: `{key} = []` selects no file: remove the key to read the default `{default}`, or list the globs to read"
+                    ));
+                }
+            }
+        }
+        for (key, globs) in [
+            ("spec", &self.spec),
+            ("src", &self.src),
+            ("exclude", &self.exclude),
+        ] {
+            for glob in globs {
+                if let Err(e) = crate::discover::parse_glob(glob) {
+                    let line = line_of_value(text, key, glob).unwrap_or(1);
+                    return Err(format!(
+                        "{line}: the {key} glob `{glob}` is not a valid glob ({}): check its brackets and braces",
+                        e.kind()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a glob of this config was written, as `FILE:LINE`, for errors about it.
+    pub fn glob_location(&self, glob: &str) -> String {
+        match &self.origin {
+            Some(origin) => format!(
+                "{}:{}",
+                origin.given,
+                origin.glob_lines.get(glob).copied().unwrap_or(1)
+            ),
+            None => "reqtrail.toml".to_string(),
+        }
     }
 
     /// Marker prefixes: `r` always, plus the configured ones, sorted and unique.
@@ -257,6 +349,31 @@ mod tests {
                 Err("3: id-pattern is not a valid regex"),
             ),
             ("[waivers\n", Err("1: ")),
+            // r[verify robust.silent-no-ops]
+            (
+                "project = \"x\"\nprefixes = [\"req\", \"R\"]\n",
+                Err("2: prefixes: \"R\" cannot be"),
+            ),
+            (
+                "prefixes = [\n  \"req\",\n  \"x y\",\n]\n",
+                Err("3: prefixes: \"x y\" cannot be"),
+            ),
+            ("prefixes = [\"\"]\n", Err("1: prefixes: \"\" cannot be")),
+            (
+                "prefixes = [\"req_2\"]\n",
+                Ok(|c| c.marker_prefixes() == ["r", "req_2"]),
+            ),
+            ("\nspec = []\n", Err("2: `spec = []` selects no file")),
+            ("src = []\n", Err("1: `src = []` selects no file")),
+            ("exclude = []\n", Ok(|c| c.exclude.is_empty())),
+            (
+                "spec = [\n  \"docs/*.md\",\n  \"docs/{a,b\",\n]\n",
+                Err("3: the spec glob `docs/{a,b` is not a valid glob"),
+            ),
+            (
+                "exclude = [\"[z-a]\"]\n",
+                Err("1: the exclude glob `[z-a]` is not a valid glob"),
+            ),
         ];
         for (text, expected) in rows {
             match (Config::parse(text), expected) {

@@ -80,18 +80,27 @@ fn unmatched_globs(globs: &[String], hits: &[bool], default: &str, what: &str) -
         .collect()
 }
 
+/// A selection glob as reqtrail reads it: relative to the root, `./` dropped, `*` within one
+/// directory and `**` across them.
+pub fn parse_glob(glob: &str) -> std::result::Result<globset::Glob, globset::Error> {
+    let glob = glob.strip_prefix("./").unwrap_or(glob);
+    globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+}
+
+/// Whether a glob names one path literally (no `*`, `?`, `[` or `{`): a file the user named,
+/// read even when an ignore file would leave it out.
+pub fn is_literal_path(glob: &str) -> bool {
+    !glob.contains(['*', '?', '[', '{'])
+}
+
 fn glob_set(globs: &[String], what: &str) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
-        let glob = glob.strip_prefix("./").unwrap_or(glob);
-        builder.add(
-            globset::GlobBuilder::new(glob)
-                .literal_separator(true)
-                .build()
-                .with_context(|| {
-                    format!("invalid {what} glob `{glob}`: check its brackets and braces")
-                })?,
-        );
+        builder.add(parse_glob(glob).with_context(|| {
+            format!("invalid {what} glob `{glob}`: check its brackets and braces")
+        })?);
     }
     Ok(builder.build()?)
 }
@@ -183,6 +192,27 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
             }
         }
     }
+    // A file named outright (`--spec docs/generated/spec.md`) is read even when an ignore file
+    // or the always-skipped `target/` would leave it out of the walk: the user asked for it.
+    // Globs select among what the walk sees, as ripgrep's do.
+    let named = |globs: &[String], hits: &mut [bool]| -> Vec<InputFile> {
+        let mut found = Vec::new();
+        for (glob, hit) in globs.iter().zip(hits.iter_mut()) {
+            if *hit || !is_literal_path(glob) {
+                continue;
+            }
+            let rel = glob.strip_prefix("./").unwrap_or(glob).to_string();
+            let abs = root.join(&rel);
+            let regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_file());
+            if regular && !exclude_set.is_match(&rel) {
+                *hit = true;
+                found.push(InputFile { rel, abs });
+            }
+        }
+        found
+    };
+    inputs.specs.extend(named(&selection.spec, &mut spec_hits));
+    rust_files.extend(named(&selection.src, &mut src_hits));
     inputs.diagnostics.extend(unmatched_globs(
         &selection.spec,
         &spec_hits,
@@ -274,11 +304,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// The root package's name, else the root directory's name.
 pub fn project_name(root: &Path) -> String {
-    let package = std::fs::read_to_string(root.join("Cargo.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
-    if let Some(name) = package {
+    if let Some((name, _)) = crate::targets::package_manifest(root) {
         return name;
     }
     root.canonicalize()
@@ -372,25 +398,13 @@ impl<'a> CrateFinder<'a> {
         if let Some(found) = self.packages.get(dir) {
             return found.clone();
         }
-        let manifest = if dir.is_empty() {
-            self.root.join("Cargo.toml")
-        } else {
-            self.root.join(dir).join("Cargo.toml")
-        };
-        let table = std::fs::read_to_string(manifest)
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok());
-        let name = table.as_ref().and_then(|table| {
-            table
-                .get("package")?
-                .get("name")?
-                .as_str()
-                .map(str::to_string)
-        });
-        if let (Some(name), Some(table)) = (&name, &table) {
-            let units = crate::targets::package_units(&self.root.join(dir), name, table);
+        let package_dir = self.root.join(dir);
+        let manifest = crate::targets::package_manifest(&package_dir);
+        if let Some((name, table)) = &manifest {
+            let units = crate::targets::package_units(&package_dir, name, table);
             self.units.insert(dir.to_string(), units);
         }
+        let name = manifest.map(|(name, _)| name);
         self.packages.insert(dir.to_string(), name.clone());
         name
     }

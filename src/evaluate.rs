@@ -20,8 +20,6 @@ pub struct RunInfo {
     pub root: String,
     pub commit: Option<String>,
     pub generated_at: String,
-    /// `--deny warnings`: warnings are reported as errors.
-    pub deny_warnings: bool,
     /// The working tree had uncommitted changes.
     pub dirty: bool,
     /// The results files read, in order.
@@ -58,7 +56,7 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
         .collect();
     let tests = test_entries(&model);
     let evidence = ledger(&model, &tests, run);
-    let diagnostics = diagnostic_entries(diagnostics, run.deny_warnings);
+    let diagnostics = diagnostic_entries(diagnostics);
 
     let counted: Vec<&RequirementEntry> = requirements
         .iter()
@@ -501,16 +499,12 @@ fn test_entries(model: &Model) -> Vec<TestEntry> {
     entries
 }
 
-fn diagnostic_entries(diagnostics: Vec<Diagnostic>, deny_warnings: bool) -> Vec<DiagnosticEntry> {
+fn diagnostic_entries(diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticEntry> {
     let mut entries: Vec<DiagnosticEntry> = diagnostics
         .into_iter()
         .map(|d| DiagnosticEntry {
             code: d.code,
-            severity: if deny_warnings {
-                Severity::Error
-            } else {
-                d.severity
-            },
+            severity: d.severity,
             file: d.location.as_ref().map(|l| l.file.clone()),
             line: d.location.as_ref().map(|l| l.line),
             message: d.message,

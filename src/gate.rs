@@ -9,10 +9,14 @@
 use crate::baseline::{Change, ChangeKind, Comparison};
 use crate::changes::Scope;
 use crate::model::Severity;
-use crate::report::{Report, RequirementEntry};
+use crate::report::{DiagnosticEntry, Report, RequirementEntry};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GateOptions {
+    /// `--deny warnings`: a warning fails the gate as an error does. The report keeps each
+    /// diagnostic's own severity; this is policy, applied here and shown by the renderers
+    /// that print the verdict.
+    pub deny_warnings: bool,
     /// `--fail-under PCT`: coverage below this fails; gaps alone then do not.
     pub fail_under: Option<f64>,
     /// `--baseline FILE`: the comparison with the earlier report; only "worse" fails.
@@ -29,6 +33,21 @@ pub struct GateVerdict {
     /// Ids of the requirements whose gap fails the gate (renderers mark them as errors and the
     /// other gaps as warnings).
     pub blocking: Vec<String>,
+    /// The `--deny warnings` policy the verdict was made under, so renderers show the warnings
+    /// that failed the gate as errors.
+    pub deny_warnings: bool,
+}
+
+impl GateVerdict {
+    /// The severity a diagnostic has for this gate: its own, or `error` for a warning under
+    /// `--deny warnings`.
+    pub fn severity_of(&self, d: &DiagnosticEntry) -> Severity {
+        if self.deny_warnings {
+            Severity::Error
+        } else {
+            d.severity
+        }
+    }
 }
 
 /// How many ids or changes a reason names before "and N more".
@@ -71,7 +90,7 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
         let errors = report
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| options.deny_warnings || d.severity == Severity::Error)
             .filter(|d| scope.is_none_or(|s| s.covers(d.file.as_deref(), d.line)))
             .count();
         if errors > 0 {
@@ -80,10 +99,17 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
             } else {
                 ""
             };
-            reasons.push(format!(
-                "{errors} error diagnostic{}{place}",
-                plural(errors)
-            ));
+            let what = if options.deny_warnings {
+                "error or warning diagnostic"
+            } else {
+                "error diagnostic"
+            };
+            let policy = if options.deny_warnings {
+                " (--deny warnings)"
+            } else {
+                ""
+            };
+            reasons.push(format!("{errors} {what}{}{place}{policy}", plural(errors)));
         }
         if options.fail_under.is_none() {
             let gaps: Vec<&RequirementEntry> = report.gaps().filter(|r| in_scope(&r.id)).collect();
@@ -107,6 +133,7 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
         passed: reasons.is_empty(),
         reasons,
         blocking,
+        deny_warnings: options.deny_warnings,
     }
 }
 

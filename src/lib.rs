@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod gate;
 pub mod graph;
 pub(crate) mod help;
+pub(crate) mod ids;
 pub mod init;
 pub mod model;
 pub(crate) mod output;

@@ -25,7 +25,7 @@ pub struct Analysis {
 }
 
 /// Runs every analysis stage on the plan's input and returns the report.
-pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
+pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
     let root = plan.root.as_path();
     let inputs = discover::discover(root, &plan.selection)?;
     let (results, results_files) = read_results(root, &plan.results, plan.max_results_bytes)?;
@@ -103,7 +103,6 @@ pub fn analyze(plan: &InputPlan, deny_warnings: bool) -> Result<Analysis> {
         root: plan.root_display.clone(),
         commit: git_commit(root),
         generated_at: generated_at()?,
-        deny_warnings,
         dirty: git_dirty(root),
         results_files,
     };

@@ -127,7 +127,7 @@ pub fn resolve_input(input: &InputArgs) -> Result<InputPlan> {
     let results = input.results.clone();
     Ok(InputPlan {
         root_display: root_display(&root),
-        selection: Selection::new(&config, &input.spec, &input.src),
+        selection: resolve_selection(&root, &config, &input.spec, &input.src)?,
         spec_options: config.spec_options(),
         source_options: config.source_options(),
         max_file_bytes: config
@@ -248,6 +248,78 @@ fn resolve_outputs(args: &CheckArgs) -> Result<Vec<Output>> {
     Ok(outputs)
 }
 
+/// The globs in force, each checked and made relative to the root: a glob that does not parse
+/// or that points outside the root (`../x/*.md`, `/etc/*.md`) is an error naming it and where
+/// it was given; an absolute glob under the root is read as the relative one it spells.
+fn resolve_selection(
+    root: &Path,
+    config: &Config,
+    cli_spec: &[String],
+    cli_src: &[String],
+) -> Result<Selection> {
+    let mut selection = Selection::new(config, cli_spec, cli_src);
+    let lists = [
+        (&mut selection.spec, !cli_spec.is_empty(), "--spec", "spec"),
+        (&mut selection.src, !cli_src.is_empty(), "--src", "src"),
+        (&mut selection.exclude, false, "", "exclude"),
+    ];
+    for (globs, from_cli, flag, key) in lists {
+        for glob in globs.iter_mut() {
+            let origin = if from_cli {
+                format!("the {flag} glob `{glob}`")
+            } else {
+                format!("{}: the {key} glob `{glob}`", config.glob_location(glob))
+            };
+            if let Err(e) = discover::parse_glob(glob) {
+                bail!(
+                    "{origin} is not a valid glob ({}): check its brackets and braces",
+                    e.kind()
+                );
+            }
+            match root_relative_glob(root, glob) {
+                Some(relative) if !relative.is_empty() => *glob = relative,
+                _ => bail!(
+                    "{origin} points outside the root {}: reqtrail reads only files under the root, and globs are relative to it; write it relative to the root, or give the directory that holds those files as the root",
+                    root.display()
+                ),
+            }
+        }
+    }
+    Ok(selection)
+}
+
+/// A glob relative to the root: `./` and `.` steps dropped, `..` folded, an absolute glob
+/// under the root (as given or resolved) made relative; `None` when it leaves the root.
+fn root_relative_glob(root: &Path, glob: &str) -> Option<String> {
+    let mut rest = glob.replace('\\', "/");
+    if Path::new(&rest).is_absolute() || rest.starts_with('/') {
+        let given = std::env::current_dir()
+            .ok()
+            .map(|cwd| fold(&cwd.join(root)));
+        let roots = [given, root.canonicalize().ok()];
+        rest = roots.iter().flatten().find_map(|r| {
+            let r = r.to_string_lossy().replace('\\', "/");
+            let r = r.trim_end_matches('/');
+            rest.strip_prefix(r)?.strip_prefix('/').map(str::to_string)
+        })?;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                // `**/..` or `*/..` could be anywhere: not a place under the root.
+                let last = parts.pop()?;
+                if !discover::is_literal_path(last) {
+                    return None;
+                }
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// What a path names, for comparing two output paths: the file itself when it exists
 /// (symlinks followed), else its resolved directory plus its name, else the path made absolute
 /// with `.` and `..` folded.
@@ -335,7 +407,21 @@ fn relative_with_parents(root: &Path, file: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The root as reports show it (PRODUCT.md section 8 shows `.`): a relative root as given; an
+/// absolute one relative to the working directory when it lies inside it (`.` when it is it),
+/// else `.`, so no machine's directory layout enters the report.
 fn root_display(root: &Path) -> String {
+    if root.is_absolute() {
+        let inside = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| cwd.canonicalize().ok())
+            .zip(root.canonicalize().ok())
+            .and_then(|(cwd, root)| discover::relative(&cwd, &root));
+        return match inside {
+            Some(rel) if !rel.is_empty() => rel,
+            _ => ".".to_string(),
+        };
+    }
     let shown = root.to_string_lossy().replace('\\', "/");
     let trimmed = shown.trim_end_matches('/');
     if trimmed.is_empty() {
@@ -373,5 +459,30 @@ mod tests {
         );
         assert_eq!(root_display(Path::new("proj/")), "proj");
         assert_eq!(root_display(Path::new("/")), ".");
+    }
+
+    // r[verify robust.silent-no-ops]
+    #[test]
+    fn globs_are_made_relative_to_the_root_or_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        let abs = root.to_string_lossy().replace('\\', "/");
+        let rows: &[(String, Option<&str>)] = &[
+            ("docs/*.md".into(), Some("docs/*.md")),
+            ("./docs/./**/*.md".into(), Some("docs/**/*.md")),
+            ("docs/../specs/*.md".into(), Some("specs/*.md")),
+            (format!("{abs}/docs/*.md"), Some("docs/*.md")),
+            ("../other/*.md".into(), None),
+            ("docs/../../x.md".into(), None),
+            ("**/../x.md".into(), None),
+            ("/etc/*.md".into(), None),
+        ];
+        for (glob, expected) in rows {
+            assert_eq!(
+                root_relative_glob(root, glob).as_deref(),
+                *expected,
+                "{glob}"
+            );
+        }
     }
 }

@@ -36,6 +36,16 @@ struct Target {
     path: String,
 }
 
+/// The `Cargo.toml` in `dir` when it declares a package: the package's name and the manifest.
+/// The one place a manifest is read (the project's name and every package's targets come
+/// from here); a missing or unparsable manifest is no package.
+pub(crate) fn package_manifest(dir: &Path) -> Option<(String, toml::Table)> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let table = text.parse::<toml::Table>().ok()?;
+    let name = table.get("package")?.get("name")?.as_str()?.to_string();
+    Some((name, table))
+}
+
 /// The files of one package mapped to their crate unit; keys are relative to the package
 /// directory. Files reached from several targets (a module declared by both the library and a
 /// binary) keep the first: library, binaries, tests, examples, benches in that order.

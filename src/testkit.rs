@@ -78,7 +78,6 @@ impl<'a> Project<'a> {
             root: ".".to_string(),
             commit: None,
             generated_at: "2026-01-01T00:00:00Z".to_string(),
-            deny_warnings: false,
             dirty: false,
             results_files: Vec::new(),
         };

@@ -345,10 +345,33 @@ fn deny_warnings_turns_warnings_into_gate_failures() {
         .expect(0)
         .says("warning[verify-outside-test]")
         .says("gate passed");
-    p.check(&["--deny", "warnings"])
+    let denied = p.check(&["--deny", "warnings", "--json", "-", "--sarif", "out.sarif"]);
+    denied
         .expect(1)
         .says("error[verify-outside-test]")
-        .says("gate failed: 1 error diagnostic");
+        .says("gate failed: 1 error or warning diagnostic (--deny warnings)");
+    // Gate policy, not a rewrite of the data: the JSON keeps the warning a warning and counts
+    // it as one, while the formats that show the gate's view (SARIF here) call it an error.
+    let report: Value = serde_json::from_str(&denied.stdout).expect("the JSON report");
+    let diagnostic = report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["code"] == "verify-outside-test")
+        .expect("the diagnostic is in the JSON");
+    assert_eq!(diagnostic["severity"], "warning");
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(report["summary"]["errors"], 0);
+    let sarif: Value =
+        serde_json::from_str(&p.read("out.sarif")).expect("the SARIF report is JSON");
+    let levels: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["ruleId"] == "verify-outside-test")
+        .filter_map(|r| r["level"].as_str())
+        .collect();
+    assert_eq!(levels, ["error"]);
     p.check(&["--deny", "everything"]).expect(2);
 }
 

@@ -2166,3 +2166,194 @@ fn a_fifo_named_like_an_ignore_file_does_not_hang_the_walk() {
     let run = q.check(&[]);
     assert_exit_2(&run, &[".ignore", "a FIFO"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Silent no-ops (issue 17, item 10): each is read, or is an error or a warning that says where
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn every_argument_of_a_reference_attribute_is_read_or_reported() {
+    let p = Project::healthy();
+    p.write(
+        "docs/more.md",
+        "# More\n\nr[ok.two]\nTwo.\n\nr[ok.three]\nThree.\n\nr[ok.four]\nFour.\n\nr[ok.five]\nFive.\n",
+    );
+    p.write(
+        "tests/attrs.rs",
+        "#[verifies(ok.three, ok.two)]\n#[test]\nfn unquoted() {}\n\n\
+         #[verifies(\"ok.four\", ok.five)]\n#[test]\nfn mixed() {}\n\n\
+         #[verifies(ok.four, not an id)]\n#[test]\nfn half_readable() {}\n",
+    );
+    let run = p.check(&[]);
+    for id in ["ok.two", "ok.three", "ok.four", "ok.five"] {
+        assert_eq!(run.status_of(id), "verified", "{id}: {}", run.stdout);
+    }
+    let misses = run.diagnostics("near-miss");
+    assert_eq!(misses.len(), 1, "{misses:?}");
+    assert_eq!((misses[0].0.as_str(), misses[0].1), ("tests/attrs.rs", 9));
+    assert!(misses[0].2.contains("`not an id`"), "{misses:?}");
+}
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn globs_outside_the_root_are_an_error_naming_the_glob() {
+    let p = Project::healthy();
+    let elsewhere = Project::healthy();
+    let outside = format!("{}/docs/*.md", elsewhere.root().display());
+    for glob in ["../elsewhere/*.md", "docs/../../x/*.md", outside.as_str()] {
+        let run = p.check(&["--spec", glob]);
+        assert_exit_2(
+            &run,
+            &[&format!("--spec glob `{glob}`"), "outside the root"],
+        );
+    }
+    let run = p.check(&["--src", "/usr/**/*.rs"]);
+    assert_exit_2(&run, &["--src glob `/usr/**/*.rs`", "outside the root"]);
+    // An absolute glob under the root names files under the root: they are read.
+    let inside = format!("{}/docs/*.md", p.root().display());
+    let run = p.check(&["--spec", &inside]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.status_of("ok.one"), "verified");
+    assert_eq!(run.diagnostics("unmatched-glob"), []);
+    // In the config, the error names the file and line.
+    p.write(
+        "reqtrail.toml",
+        "project = \"p\"\nspec = [\n  \"docs/*.md\",\n  \"../shared/*.md\",\n]\n",
+    );
+    let run = p.check(&[]);
+    assert_exit_2(
+        &run,
+        &[
+            "reqtrail.toml:4: the spec glob `../shared/*.md`",
+            "outside the root",
+        ],
+    );
+}
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn an_empty_spec_or_src_list_is_an_error_not_the_default() {
+    for (text, expected) in [
+        (
+            "project = \"p\"\nspec = []\n",
+            "reqtrail.toml:2: `spec = []` selects no file",
+        ),
+        ("src = [ ]\n", "reqtrail.toml:1: `src = []` selects no file"),
+    ] {
+        let p = Project::healthy();
+        p.write("reqtrail.toml", text);
+        let run = p.check(&[]);
+        assert_exit_2(&run, &[expected, "remove the key"]);
+        assert!(run.stdout.is_empty(), "no report: {}", run.stdout);
+    }
+}
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn prefixes_no_marker_can_have_are_rejected_at_their_line() {
+    for (text, expected) in [
+        (
+            "prefixes = [\"req\", \"R\"]\n",
+            "reqtrail.toml:1: prefixes: \"R\" cannot be",
+        ),
+        (
+            "project = \"p\"\nprefixes = [\n  \"req\",\n  \"x y\",\n]\n",
+            "reqtrail.toml:4: prefixes: \"x y\" cannot be",
+        ),
+        (
+            "\nprefixes = [\"\"]\n",
+            "reqtrail.toml:2: prefixes: \"\" cannot be",
+        ),
+    ] {
+        let p = Project::healthy();
+        p.write("reqtrail.toml", text);
+        let run = p.check(&[]);
+        assert_exit_2(&run, &[expected, "lower-case letter"]);
+    }
+    // A prefix a marker can have still works.
+    let p = Project::healthy();
+    p.write("reqtrail.toml", "prefixes = [\"req_2\"]\n");
+    p.write("docs/more.md", "# More\n\nreq_2[more.one]\nMore.\n");
+    p.write(
+        "tests/more.rs",
+        "// req_2[verify more.one]\n#[test]\nfn more() {}\n",
+    );
+    let run = p.check(&[]);
+    // With two prefixes in use each is a namespace.
+    assert_eq!(
+        run.status_of("req_2[more.one]"),
+        "verified",
+        "{}",
+        run.stderr
+    );
+}
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn a_file_named_on_the_command_line_is_read_even_when_ignored() {
+    let p = Project::healthy();
+    p.write(
+        "generated/spec.md",
+        "# Generated\n\nr[gen.one]\nGenerated.\n",
+    );
+    p.write(
+        "generated/more.md",
+        "# More\n\nr[gen.two]\nGenerated too.\n",
+    );
+    p.write(".gitignore", "generated/\n");
+    let run = p.check(&["--spec", "generated/spec.md", "--spec", "docs/*.md"]);
+    assert_eq!(run.status_of("gen.one"), "unverified", "{}", run.stderr);
+    assert_eq!(run.status_of("ok.one"), "verified");
+    // A glob selects among the files the walk sees: the ignored ones are left out, and a glob
+    // that selects nothing says so.
+    let run = p.check(&["--spec", "generated/*.md"]);
+    let ids: Vec<String> = run.statuses().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, Vec::<String>::new());
+    let unmatched = run.diagnostics("unmatched-glob");
+    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert!(unmatched[0].2.contains("`generated/*.md`"), "{unmatched:?}");
+}
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn a_bad_glob_in_the_config_is_reported_at_its_line() {
+    let p = Project::healthy();
+    p.write(
+        "reqtrail.toml",
+        "project = \"p\"\n\nsrc = [\"src/**/*.rs\", \"tests/{a,b.rs\"]\n",
+    );
+    let run = p.check(&[]);
+    assert_exit_2(
+        &run,
+        &["reqtrail.toml:3: the src glob `tests/{a,b.rs` is not a valid glob"],
+    );
+    assert!(!run.stderr.contains("--src"), "{}", run.stderr);
+    // On the command line it names the flag.
+    let q = Project::healthy();
+    let run = q.check(&["--spec", "docs/[a.md"]);
+    assert_exit_2(&run, &["the --spec glob `docs/[a.md` is not a valid glob"]);
+}
+
+// r[verify robust.silent-no-ops]
+#[test]
+fn the_json_root_is_relative_even_when_given_absolute() {
+    let p = Project::healthy();
+    let root_of = |cwd: &Path| {
+        let mut cmd = reqtrail();
+        cmd.current_dir(cwd)
+            .arg("check")
+            .arg(p.root())
+            .args(["--json", "-"]);
+        run_checked(cmd).report()["root"].clone()
+    };
+    // Run in the project, as CI does: `.` as PRODUCT.md section 8 shows.
+    assert_eq!(root_of(p.root()), ".");
+    // From its parent: the directory's name, relative to where reqtrail ran.
+    let parent = p.root().parent().expect("a parent");
+    let name = p.root().file_name().expect("a name").to_string_lossy();
+    assert_eq!(root_of(parent), name.as_ref());
+    // From elsewhere: `.`, never this machine's absolute path.
+    let elsewhere = Project::new();
+    let root = root_of(elsewhere.root());
+    assert_eq!(root, ".");
+}

@@ -1,9 +1,10 @@
 //! Fuzzes the parsers with large, deeply nested input built from a short description, which
 //! byte-level mutation alone never reaches (libFuzzer keeps inputs to a few kilobytes): the
-//! description names a parser, an opening fragment and how often to repeat it, a middle, and
-//! a closing fragment and its count. `fn f() ` + `{` x 60,000, `mod m {` x 50,000 or `> ` x
-//! 30,000 are each a dozen bytes of description. Run with `-timeout=10`: quadratic work on
-//! such input takes minutes, so it shows up as a timeout.
+//! description names a parser (Markdown, Rust, results, config), an opening fragment and how
+//! often to repeat it, a middle, and a closing fragment and its count. `fn f() ` + `{` x
+//! 60,000, `mod m {` x 50,000, `> ` x 30,000, `<testsuite>` x 60,000 or `a=[` x 60,000 are each
+//! a dozen bytes of description. Run with `-timeout=10`: quadratic work on such input takes
+//! minutes, so it shows up as a timeout.
 //!
 //! Layout: `[parser] [open len] [open..] [open count: u16 LE] [middle len] [middle..]
 //! [close len] [close..] [close count: u16 LE]`, lengths at most 32 bytes, the text at most
@@ -57,29 +58,72 @@ fuzz_target!(|data: &[u8]| {
     repeat(&mut bytes, middle, 1);
     repeat(&mut bytes, close, closes);
     let text = String::from_utf8_lossy(&bytes);
-    if parser % 2 == 0 {
-        // Lines as CommonMark numbers them: `\n`, `\r\n` and a lone `\r` each end one.
-        let lines = text.replace("\r\n", "\n").matches(['\n', '\r']).count() as u32 + 1;
-        let spec = reqtrail::spec::parse_spec("docs/nested.md", &text, &SpecOptions::default());
-        for r in &spec.requirements {
-            assert!((1..=lines).contains(&r.location.line), "{r:?}");
-        }
-    } else {
-        let unit = CrateUnit {
-            binary: "pkg::fuzz".to_string(),
-            module_path: vec!["m".to_string()],
-        };
-        let options = SourceOptions {
-            test_attributes: Vec::new(),
-            test_macros: Vec::new(),
-            prefixes: vec!["r".to_string()],
-        };
-        let lines = text.matches('\n').count() as u32 + 1;
-        let scanned = reqtrail::source::scan_source("tests/nested.rs", &text, &unit, &options);
-        proc_macro2::extra::invalidate_current_thread_spans();
-        for r in &scanned.references {
-            assert!((1..=lines).contains(&r.line), "{r:?}");
-            assert!(r.tests.iter().all(|&t| t < scanned.tests.len()), "{r:?}");
-        }
+    match parser % 4 {
+        0 => spec(&text),
+        1 => source(&text),
+        2 => results(&text),
+        _ => config(&text),
     }
 });
+
+fn spec(text: &str) {
+    // Lines as CommonMark numbers them: `\n`, `\r\n` and a lone `\r` each end one.
+    let lines = text.replace("\r\n", "\n").matches(['\n', '\r']).count() as u32 + 1;
+    let spec = reqtrail::spec::parse_spec("docs/nested.md", text, &SpecOptions::default());
+    for r in &spec.requirements {
+        assert!((1..=lines).contains(&r.location.line), "{r:?}");
+    }
+}
+
+fn source(text: &str) {
+    let unit = CrateUnit {
+        binary: "pkg::fuzz".to_string(),
+        module_path: vec!["m".to_string()],
+    };
+    let options = SourceOptions {
+        test_attributes: Vec::new(),
+        test_macros: Vec::new(),
+        prefixes: vec!["r".to_string()],
+    };
+    let lines = text.matches('\n').count() as u32 + 1;
+    let scanned = reqtrail::source::scan_source("tests/nested.rs", text, &unit, &options);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    for r in &scanned.references {
+        assert!((1..=lines).contains(&r.line), "{r:?}");
+        assert!(r.tests.iter().all(|&t| t < scanned.tests.len()), "{r:?}");
+    }
+}
+
+/// JUnit or libtest JSON lines: results or a one-line error naming a line of the file.
+fn results(text: &str) {
+    let lines = text.matches('\n').count() as u32 + 1;
+    match reqtrail::evidence::parse_results("nested.xml", text) {
+        Ok(results) => {
+            for r in &results {
+                assert!((1..=lines).contains(&r.location.line), "{r:?}");
+            }
+        }
+        Err(message) => {
+            let line: u32 = message
+                .strip_prefix("nested.xml:")
+                .and_then(|rest| rest.split(':').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("error without FILE:LINE: {message}"));
+            assert!((1..=lines).contains(&line), "{message}");
+            assert!(!message.contains('\n'), "{message}");
+        }
+    }
+}
+
+/// `reqtrail.toml`: a config or an error starting with a line of the file.
+fn config(text: &str) {
+    let lines = text.matches('\n').count() + 1;
+    if let Err(message) = reqtrail::config::Config::parse(text) {
+        let line: usize = message
+            .split(':')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("error without a line: {message}"));
+        assert!((1..=lines).contains(&line), "{message}");
+    }
+}

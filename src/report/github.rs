@@ -148,7 +148,7 @@ pub fn render(report: &Report, verdict: &GateVerdict, scope: Option<&Scope>) -> 
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         annotations.push(Annotation {
-            level: match d.severity {
+            level: match verdict.severity_of(d) {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             },

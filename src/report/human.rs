@@ -57,14 +57,14 @@ impl Paint {
     }
 }
 
-/// One diagnostic as compilers print them.
-pub fn diagnostic_line(d: &DiagnosticEntry, paint: Paint) -> String {
+/// One diagnostic as compilers print them, with the severity it has for the gate.
+pub fn diagnostic_line(d: &DiagnosticEntry, severity: Severity, paint: Paint) -> String {
     let place = match (&d.file, d.line) {
         (Some(file), Some(line)) => format!("{file}:{line}: "),
         (Some(file), None) => format!("{file}: "),
         _ => String::new(),
     };
-    let severity = match d.severity {
+    let severity = match severity {
         Severity::Error => paint.red(&format!("error[{}]", d.code.as_str())),
         Severity::Warning => paint.yellow(&format!("warning[{}]", d.code.as_str())),
     };
@@ -174,7 +174,8 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
             LIST_LIMIT.max(report.diagnostics.len().min(200))
         };
         for d in report.diagnostics.iter().take(shown) {
-            let _ = writeln!(out, "{}", diagnostic_line(d, paint));
+            let severity = verdict.severity_of(d);
+            let _ = writeln!(out, "{}", diagnostic_line(d, severity, paint));
         }
         if report.diagnostics.len() > shown {
             let _ = writeln!(
@@ -183,7 +184,15 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
                 report.diagnostics.len() - shown
             );
         }
-        let _ = writeln!(out, "{} error(s), {} warning(s)", s.errors, s.warnings);
+        if verdict.deny_warnings {
+            let _ = writeln!(
+                out,
+                "{} error(s), {} warning(s) counted as errors (--deny warnings)",
+                s.errors, s.warnings
+            );
+        } else {
+            let _ = writeln!(out, "{} error(s), {} warning(s)", s.errors, s.warnings);
+        }
     }
     // `-q` with nothing to report prints the verdict alone, without a blank line above it.
     if !out.is_empty() {
@@ -398,7 +407,7 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     if !related.is_empty() {
         let _ = writeln!(out, "\ndiagnostics:");
         for d in related {
-            let _ = writeln!(out, "  {}", diagnostic_line(d, paint));
+            let _ = writeln!(out, "  {}", diagnostic_line(d, d.severity, paint));
         }
     }
     out

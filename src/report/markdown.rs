@@ -125,7 +125,7 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
         None => report
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| ctx.verdict.map_or(d.severity, |v| v.severity_of(d)) == Severity::Error)
             .filter(|d| {
                 ctx.scope
                     .is_none_or(|s| s.covers(d.file.as_deref(), d.line))

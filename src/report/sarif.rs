@@ -3,7 +3,8 @@
 //! `failing-requirement`; one result per diagnostic and per gap, each with its file and line.
 //!
 //! Levels follow the gate: a gap the gate blames is an `error`, an older gap a `warning`;
-//! diagnostics keep their severity. Locations are relative URIs, resolved against the checkout.
+//! diagnostics keep their severity, a warning being an `error` under `--deny warnings`. Locations
+//! are relative URIs, resolved against the checkout.
 
 use super::github::{gap_message, gap_rule, workspace_path};
 use super::Report;
@@ -135,7 +136,7 @@ pub fn render(report: &Report, verdict: &GateVerdict) -> String {
         let mut result = json!({
             "ruleId": d.code.as_str(),
             "ruleIndex": index(d.code.as_str()),
-            "level": level(d.severity),
+            "level": level(verdict.severity_of(d)),
             "message": {"text": format!("{}{hint}", d.message)},
             "partialFingerprints": {
                 "reqtrail/v1": format!("{}:{}:{}", d.code.as_str(), d.file.as_deref().unwrap_or(""), d.message)

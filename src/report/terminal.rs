@@ -300,6 +300,7 @@ pub fn escaped_verdict(verdict: &GateVerdict) -> GateVerdict {
         passed: verdict.passed,
         reasons: all(&verdict.reasons),
         blocking: all(&verdict.blocking),
+        deny_warnings: verdict.deny_warnings,
     }
 }
 

@@ -9,8 +9,10 @@
 //! the item it annotates.
 
 use super::lexer::{is_ident_byte, Lexed};
-use super::refs::{parse_id, FoundRef, IdRev};
-use crate::model::{Code, Diagnostic, RefForm, RefKind};
+use super::names::{reference_attribute, reference_macro};
+use super::refs::{FoundRef, IdRev};
+use crate::ids::parse_id;
+use crate::model::{Code, Diagnostic, RefForm};
 
 /// How far back from an attribute's last path segment its `#[` may stand.
 const MAX_ATTRIBUTE_PATH: usize = 512;
@@ -18,48 +20,6 @@ const MAX_ATTRIBUTE_PATH: usize = 512;
 const MAX_ATTRIBUTE_ARGS: usize = 4096;
 /// How long an unquoted id in a macro call may be.
 const MAX_UNQUOTED_ID: usize = 256;
-
-/// The kind a mantra-style name states: `verify_req!`, `assert_req!`, `#[req_verified]` verify;
-/// `clarify_req!`, `#[req_note]`, `link_req!` only relate; everything else (`satisfy_req!`,
-/// `#[req_satisfied]`, `reqcov!`) implements. mantra lets projects name their own macros, so
-/// the word in the name decides rather than a fixed list.
-fn mantra_kind(name: &str) -> RefKind {
-    if name.contains("verif") || name.contains("test") || name.starts_with("assert") {
-        RefKind::Verify
-    } else if name.contains("note") || name.contains("clarif") || name.contains("link") {
-        RefKind::Related
-    } else {
-        RefKind::Impl
-    }
-}
-
-fn reference_attribute(name: &str) -> Option<RefKind> {
-    match name {
-        "verifies" | "req_test" | "req_verified" => Some(RefKind::Verify),
-        "implements" | "req" => Some(RefKind::Impl),
-        _ if name.starts_with("req_") => Some(mantra_kind(name)),
-        _ => None,
-    }
-}
-
-fn reference_macro(name: &str) -> Option<RefKind> {
-    match name {
-        "verify_req" => Some(RefKind::Verify),
-        "requirement_covered" | "reqcov" => Some(RefKind::Impl),
-        _ if name.len() > 4 && name.ends_with("_req") => Some(mantra_kind(name)),
-        _ => None,
-    }
-}
-
-/// Whether an identifier may name a reference attribute or macro; the lexer records where these
-/// stand (PRODUCT.md sections 4 and 13).
-pub(crate) fn is_reference_name(word: &[u8]) -> bool {
-    super::lexer::REFERENCE_IDENTS
-        .iter()
-        .any(|c| c.as_bytes() == word)
-        || word == b"reqcov"
-        || (word.len() > 4 && (word.starts_with(b"req_") || word.ends_with(b"_req")))
-}
 
 fn skip_ws(m: &[u8], mut k: usize) -> usize {
     while k < m.len() && m[k].is_ascii_whitespace() {
@@ -99,6 +59,8 @@ pub(crate) fn code_refs(lexed: &Lexed, text: &str, file: &str) -> (Vec<FoundRef>
     let m = &lexed.masked;
     let mut out = Vec::new();
     let mut misses: Vec<(u32, String)> = Vec::new();
+    // Arguments of a reference attribute that are no id: (line, form, argument).
+    let mut unreadable: Vec<(u32, String, String)> = Vec::new();
     for &(pos, line) in &lexed.ref_idents {
         let mut end = pos;
         while end < m.len() && is_ident_byte(m[end]) {
@@ -140,16 +102,19 @@ pub(crate) fn code_refs(lexed: &Lexed, text: &str, file: &str) -> (Vec<FoundRef>
                 continue;
             };
             let hash_line = line - m[hash..pos].iter().filter(|&&b| b == b'\n').count() as u32;
-            let ids = attribute_ids(lexed, text, after);
-            if ids.is_empty() {
+            let args = attribute_ids(lexed, text, after);
+            if args.ids.is_empty() && args.unreadable.is_empty() {
                 misses.push((hash_line, format!("#[{name}]")));
             }
-            for id in ids {
+            for part in args.unreadable {
+                unreadable.push((hash_line, format!("#[{name}]"), part));
+            }
+            for id in args.ids {
                 push(id, kind, RefForm::Attribute, hash_line, hash, inner);
             }
         }
     }
-    let diagnostics = misses
+    let mut diagnostics: Vec<Diagnostic> = misses
         .into_iter()
         .map(|(line, form)| {
             Diagnostic::at(
@@ -162,6 +127,17 @@ pub(crate) fn code_refs(lexed: &Lexed, text: &str, file: &str) -> (Vec<FoundRef>
             )
         })
         .collect();
+    diagnostics.extend(unreadable.into_iter().map(|(line, form, part)| {
+        Diagnostic::at(
+            Code::NearMiss,
+            format!(
+                "`{form}` argument `{part}` is not a requirement id reqtrail can read, so it is not a reference: write each id as a string literal or a plain id, e.g. `(\"auth.login\", auth.logout)`"
+            ),
+            file,
+            line,
+        )
+    }));
+    diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| l.line));
     (out, diagnostics)
 }
 
@@ -194,15 +170,39 @@ fn attribute_start(m: &[u8], pos: usize) -> Option<(usize, bool)> {
     (m[hash] == b'#').then_some((hash, inner))
 }
 
-/// The ids an attribute names: every string literal in `("a", "b")`, or the one after `=`.
-fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
+/// What an attribute's arguments name: the ids, and each argument that is neither a string
+/// literal nor a plain id (`ok two`), which the caller reports rather than drops.
+struct AttributeArgs {
+    ids: Vec<IdRev>,
+    unreadable: Vec<String>,
+}
+
+/// The ids an attribute names: every string literal in `("a", "b")`, every plain id in
+/// `(a, b)` (mantra writes them unquoted), both in `("a", b)`, or the one after `=`.
+fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> AttributeArgs {
     let m = &lexed.masked;
-    let mut ids = Vec::new();
+    let mut args = AttributeArgs {
+        ids: Vec::new(),
+        unreadable: Vec::new(),
+    };
     match m.get(at) {
         Some(b'(') => {
             let limit = (at + MAX_ATTRIBUTE_ARGS).min(m.len());
             let mut depth = 0usize;
             let mut k = at;
+            // The current top-level argument: where it starts and whether it held a literal.
+            let mut part_start = at + 1;
+            let mut part_quoted = false;
+            let end_part = |from: usize, to: usize, quoted: bool, args: &mut AttributeArgs| {
+                let part = text.get(from..to).unwrap_or("").trim();
+                if quoted || part.is_empty() {
+                    return;
+                }
+                match parse_id(part.trim_matches('"')) {
+                    Some(id) => args.ids.push(id),
+                    None => args.unreadable.push(clip(part)),
+                }
+            };
             while k < limit {
                 match m[k] {
                     b'(' | b'[' | b'{' => depth += 1,
@@ -212,12 +212,18 @@ fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
                             break;
                         }
                     }
+                    b',' if depth == 1 => {
+                        end_part(part_start, k, part_quoted, &mut args);
+                        part_start = k + 1;
+                        part_quoted = false;
+                    }
                     b'"' => {
                         // The literal this quote opens (its prefix, like `r#`, stands before).
                         if let Some((start, end)) = string_around(lexed, k) {
                             if let Some(lit) = text.get(start..end) {
-                                ids.extend(parse_id(literal_value(lit).trim()));
+                                args.ids.extend(parse_id(literal_value(lit).trim()));
                             }
+                            part_quoted = true;
                             k = end.max(k + 1);
                             continue;
                         }
@@ -226,20 +232,29 @@ fn attribute_ids(lexed: &Lexed, text: &str, at: usize) -> Vec<IdRev> {
                 }
                 k += 1;
             }
-            if ids.is_empty() {
-                // mantra writes the ids unquoted: `#[req(fn_trace)]`, `#[req(a, b)]`.
-                ids = unquoted_ids(text.get(at + 1..k).unwrap_or("")).unwrap_or_default();
+            // An argument list cut off at the limit or the end of the file is not read further.
+            if k < limit {
+                end_part(part_start, k, part_quoted, &mut args);
             }
         }
         Some(b'=') => {
             let k = skip_ws(m, at + 1);
             if let Some(lit) = string_at(lexed, text, k) {
-                ids.extend(parse_id(literal_value(lit).trim()));
+                args.ids.extend(parse_id(literal_value(lit).trim()));
             }
         }
         _ => {}
     }
-    ids
+    args
+}
+
+/// An argument as a message quotes it: one line, at most 60 characters.
+fn clip(part: &str) -> String {
+    let one_line = part.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
 }
 
 /// Comma-separated unquoted ids; `None` unless every part is one.
@@ -321,6 +336,7 @@ fn macro_ids(lexed: &Lexed, text: &str, from: usize) -> Option<Vec<IdRev>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RefKind;
     use crate::source::lexer::lex;
 
     fn refs(text: &str) -> Vec<(String, RefKind, RefForm, u32, bool)> {
@@ -402,5 +418,27 @@ macro_rules! verify_req { ($id:expr) => { verify_req!($id) }; }
             vec!["c.d".to_string()]
         );
         assert_eq!(refs(r#"#[verifies("", "a.b")]"#)[0].0, "a.b");
+    }
+
+    // r[verify robust.silent-no-ops]
+    #[test]
+    fn every_attribute_argument_is_read_or_reported() {
+        let text = "#[verifies(u.one, u.two)]\n#[verifies(\"q.one\", u.three)]\n#[verifies(u.four, not an id)]\n";
+        let (found, diagnostics) = code_refs(&lex(text, &[]), text, "src/x.rs");
+        let ids: Vec<(&str, u32)> = found.iter().map(|r| (r.id.as_str(), r.line)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("u.one", 1),
+                ("u.two", 1),
+                ("q.one", 2),
+                ("u.three", 2),
+                ("u.four", 3)
+            ]
+        );
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let d = &diagnostics[0];
+        assert_eq!(d.location.as_ref().map(|l| l.line), Some(3));
+        assert!(d.message.contains("`not an id`"), "{}", d.message);
     }
 }

@@ -6,8 +6,9 @@
 //! then attached by a simpler rule than section 4's: inside a test function to it, at the top of
 //! the file to every test, anywhere else to the next test function below.
 
-use super::items::{Outline, Scope, ScopeKind, TEST_ATTRIBUTES};
+use super::items::{Outline, Scope, ScopeKind};
 use super::lexer::{is_ident_byte, Lexed};
+use super::names::is_test_attribute;
 use super::{LineFacts, Target};
 use crate::config::SourceOptions;
 use crate::model::{CrateUnit, TestFn};
@@ -251,13 +252,9 @@ pub(crate) fn outline(
                 }
                 let segments = toks.attribute_path();
                 let last = segments.last().copied().unwrap_or("");
-                if last == "test"
-                    || TEST_ATTRIBUTES.contains(&last)
-                    || options.test_attributes.iter().any(|a| a == last)
-                {
-                    pending
-                        .test_attribute
-                        .get_or_insert_with(|| segments.join("::"));
+                let path = segments.join("::");
+                if is_test_attribute(last, &path, &options.test_attributes) {
+                    pending.test_attribute.get_or_insert(path);
                 } else if last == "ignore" {
                     pending.ignored = true;
                 } else if last == "should_panic" {

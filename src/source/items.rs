@@ -11,6 +11,7 @@
 //!
 //! The result is an [`Outline`], plain data without spans, so it can leave the parsing thread.
 
+use super::names::is_test_attribute;
 use crate::config::SourceOptions;
 use crate::model::{CrateUnit, TestFn};
 use proc_macro2::{Delimiter, Span};
@@ -117,16 +118,6 @@ impl Outline {
         out
     }
 }
-
-/// The last path segments that make a function a test, besides `test` itself and the
-/// configured ones.
-pub(crate) const TEST_ATTRIBUTES: &[&str] = &[
-    "rstest",
-    "test_case",
-    "wasm_bindgen_test",
-    "quickcheck",
-    "proptest",
-];
 
 fn line(span: Span) -> u32 {
     span.start().line as u32
@@ -378,13 +369,8 @@ impl Walker<'_> {
         for attr in attrs {
             let path = attr.meta.path();
             let last = last_segment(path);
-            let is_test = last == "test"
-                || TEST_ATTRIBUTES.contains(&last.as_str())
-                || self
-                    .options
-                    .test_attributes
-                    .iter()
-                    .any(|a| *a == last || *a == path_string(path));
+            let is_test =
+                is_test_attribute(&last, &path_string(path), &self.options.test_attributes);
             if is_test {
                 if facts.test_attribute.is_none() {
                     facts.test_attribute = Some(path_string(path));
@@ -769,10 +755,11 @@ impl Walker<'_> {
                                 })
                                 .collect();
                             if let Some(last) = words.last() {
-                                if last == "test"
-                                    || TEST_ATTRIBUTES.contains(&last.as_str())
-                                    || self.options.test_attributes.contains(last)
-                                {
+                                if is_test_attribute(
+                                    last,
+                                    &words.join("::"),
+                                    &self.options.test_attributes,
+                                ) {
                                     return true;
                                 }
                             }

@@ -96,28 +96,6 @@ impl Lexed<'_> {
     }
 }
 
-/// Identifiers that make a file worth parsing with syn: the last path segments of test
-/// attributes.
-const TEST_IDENTS: &[&str] = &[
-    "test",
-    "rstest",
-    "proptest",
-    "quickcheck",
-    "test_case",
-    "wasm_bindgen_test",
-];
-
-/// The last path segments of reference attributes and macros.
-pub(crate) const REFERENCE_IDENTS: &[&str] = &[
-    "verifies",
-    "req_test",
-    "req_verified",
-    "implements",
-    "req",
-    "verify_req",
-    "requirement_covered",
-];
-
 pub(crate) fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
@@ -472,10 +450,13 @@ impl<'a> State<'a> {
         let builtin = matches!(word[0], b'i' | b'p' | b'q' | b'r' | b't' | b'v' | b'w');
         // mantra's `*_req!` macros and `req_*` attributes may start with any letter.
         let mantra = word.len() > 4 && (word.ends_with(b"_req") || word.starts_with(b"req_"));
-        if (builtin || mantra) && super::code::is_reference_name(word) {
+        if (builtin || mantra) && super::names::is_reference_name(word) {
             self.lexed.ref_idents.push((i, self.line));
         } else if !self.lexed.candidate
-            && ((builtin && TEST_IDENTS.iter().any(|c| c.as_bytes() == word))
+            && ((builtin
+                && super::names::TEST_ATTRIBUTES
+                    .iter()
+                    .any(|c| c.as_bytes() == word))
                 || self.extra_idents.iter().any(|c| c.as_bytes() == word))
         {
             self.lexed.candidate = true;

@@ -13,6 +13,7 @@ mod fallback;
 mod generated;
 mod items;
 mod lexer;
+mod names;
 mod refs;
 mod skeleton;
 

@@ -26,47 +26,8 @@ pub(crate) struct FoundRef {
     pub outer_doc: bool,
 }
 
-/// An id and the revision it names, if any.
-pub(crate) type IdRev = (String, Option<u32>);
-
-/// Characters an id may contain after its first one.
-pub(crate) fn is_id_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':' | b'~')
-}
-
-/// `[A-Za-z0-9_][A-Za-z0-9_.\-/:~]*`.
-pub(crate) fn is_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    match b.first() {
-        Some(&first) if first.is_ascii_alphanumeric() || first == b'_' => {
-            b[1..].iter().all(|&c| is_id_byte(c))
-        }
-        _ => false,
-    }
-}
-
-/// `ID` or `ID+N`.
-pub(crate) fn parse_id(s: &str) -> Option<IdRev> {
-    if let Some((id, rev)) = s.rsplit_once('+') {
-        if is_id(id) && !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit()) {
-            return Some((id.to_string(), Some(rev.parse().ok()?)));
-        }
-        return None;
-    }
-    is_id(s).then(|| (s.to_string(), None))
-}
-
-/// `type~name~N` (or `type~name`): the id is `type~name`, the revision N.
-fn parse_oft_id(s: &str) -> Option<IdRev> {
-    if !is_id(s) {
-        return None;
-    }
-    let (head, last) = s.rsplit_once('~')?;
-    if head.contains('~') && !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
-        return Some((head.to_string(), Some(last.parse().ok()?)));
-    }
-    Some((s.to_string(), None))
-}
+pub(crate) use crate::ids::IdRev;
+use crate::ids::{is_id_byte, parse_id, parse_oft_id};
 
 /// One line of comment text, after code spans were removed.
 struct Line<'a> {

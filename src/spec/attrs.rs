@@ -1,6 +1,7 @@
 //! Attribute lines under a definition (`Status: draft`, `**Covers:** a, b`, `- Tags: x`,
 //! `Covers:` followed by a bullet list) and how their values land in a [`Requirement`].
 
+use crate::ids::without_revision;
 use crate::model::{Lifecycle, Requirement};
 
 /// One `Key: value` line as written, before the key is interpreted.
@@ -189,22 +190,6 @@ fn clean_item(item: &str) -> String {
         .to_string()
 }
 
-/// A parent id without the revision it names: `auth.login+2` -> `auth.login`,
-/// `feat~login~1` -> `feat~login`.
-fn strip_revision(id: &str) -> &str {
-    if let Some((base, rev)) = id.rsplit_once('+') {
-        if !base.is_empty() && !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit()) {
-            return base;
-        }
-    }
-    if let Some((base, rev)) = id.rsplit_once('~') {
-        if base.contains('~') && !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit()) {
-            return base;
-        }
-    }
-    id
-}
-
 fn joined(values: &[(String, u32)]) -> String {
     values
         .iter()
@@ -257,7 +242,7 @@ pub fn apply(req: &mut Requirement, attr: &Attr) {
         "covers" | "parents" | "refines" => {
             for (value, line) in values {
                 for item in split_items(parent_list(value)) {
-                    let id = strip_revision(&item).to_string();
+                    let id = without_revision(&item).to_string();
                     req.parents.push((id, line + 1));
                 }
             }
@@ -312,10 +297,10 @@ mod tests {
     // r[verify spec.attributes]
     #[test]
     fn parent_ids_lose_their_revision() {
-        assert_eq!(strip_revision("auth.login+2"), "auth.login");
-        assert_eq!(strip_revision("feat~login~1"), "feat~login");
-        assert_eq!(strip_revision("feat~login"), "feat~login");
-        assert_eq!(strip_revision("REQ-1"), "REQ-1");
+        assert_eq!(without_revision("auth.login+2"), "auth.login");
+        assert_eq!(without_revision("feat~login~1"), "feat~login");
+        assert_eq!(without_revision("feat~login"), "feat~login");
+        assert_eq!(without_revision("REQ-1"), "REQ-1");
         assert_eq!(clean_item("`feat~x~1`"), "feat~x~1");
         assert_eq!(clean_item("[auth.login](#auth.login)"), "auth.login");
     }

@@ -18,19 +18,8 @@ pub struct Marker<'a> {
     pub len: usize,
 }
 
-fn id_start(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-fn id_byte(b: u8) -> bool {
-    id_start(b) || matches!(b, b'.' | b'-' | b'/' | b':')
-}
-
-/// An id as markers and backticked headings write it: `[A-Za-z0-9_][A-Za-z0-9_.\-/:]*`.
-pub fn is_plain_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.first().is_some_and(|&f| id_start(f)) && b.iter().all(|&c| id_byte(c))
-}
+pub(crate) use crate::ids::is_plain_id;
+use crate::ids::{is_id_start, is_plain_id_byte, is_prefix_byte, revision_number};
 
 /// Parses a marker at the very start of `s`.
 pub fn parse_marker(s: &str) -> Option<Marker<'_>> {
@@ -39,7 +28,7 @@ pub fn parse_marker(s: &str) -> Option<Marker<'_>> {
         return None;
     }
     let mut p = 1;
-    while p < b.len() && (b[p].is_ascii_lowercase() || b[p].is_ascii_digit() || b[p] == b'_') {
+    while p < b.len() && is_prefix_byte(b[p]) {
         p += 1;
     }
     let prefix = &s[..p];
@@ -47,11 +36,11 @@ pub fn parse_marker(s: &str) -> Option<Marker<'_>> {
         return None;
     }
     let id_from = p + 1;
-    if !b.get(id_from).is_some_and(|&c| id_start(c)) {
+    if !b.get(id_from).is_some_and(|&c| is_id_start(c)) {
         return None;
     }
     let mut q = id_from + 1;
-    while q < b.len() && id_byte(b[q]) {
+    while q < b.len() && is_plain_id_byte(b[q]) {
         q += 1;
     }
     let id = &s[id_from..q];
@@ -62,7 +51,7 @@ pub fn parse_marker(s: &str) -> Option<Marker<'_>> {
         while r < b.len() && b[r].is_ascii_digit() {
             r += 1;
         }
-        revision = s.get(digits_from..r)?.parse().ok()?;
+        revision = revision_number(s.get(digits_from..r)?)?;
         q = r;
     }
     if b.get(q) != Some(&b']') {
@@ -87,11 +76,10 @@ pub fn parse_oft(s: &str) -> Option<(&str, u32)> {
         && kind
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !kind_ok || !is_plain_id(name) || rev.is_empty() || !rev.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !kind_ok || !is_plain_id(name) {
         return None;
     }
-    Some((base, rev.parse().ok()?))
+    Some((base, revision_number(rev)?))
 }
 
 /// The length of a separator at the start of `s` (`:` or a spaced dash), if there is one.
