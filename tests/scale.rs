@@ -3,6 +3,8 @@
 //! the terminal summary is the same whether or not the JSON written on the way was scanned for
 //! it. The binary runs as a process on the demo crate and on projects written here.
 
+// Only the binary helper is used here.
+#[allow(dead_code)]
 mod process_support;
 
 use process_support::reqtrail;
