@@ -7,7 +7,7 @@
 use crate::model::{Code, Severity, Status};
 use crate::report::{DiagnosticEntry, Report, RequirementEntry, SCHEMA};
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -25,7 +25,7 @@ pub struct Comparison {
 }
 
 /// One thing that got worse or better.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Change {
     pub kind: ChangeKind,
     /// The requirement id, or the diagnostic code; empty for coverage.
@@ -36,13 +36,16 @@ pub struct Change {
     pub line: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
     /// Worse: a requirement that was verified (or waived) is now a gap.
     NoLongerVerified,
     /// Worse: a requirement whose tests now fail and did not before.
     NowFailing,
+    /// Worse: a requirement whose evidence became suspect (reworded under an unchanged test,
+    /// or its references left at an older revision).
+    NowSuspect,
     /// Worse: a requirement that is new (or newly counted) and not verified.
     NewGap,
     /// Worse: an error diagnostic the baseline did not have.
@@ -68,6 +71,7 @@ impl ChangeKind {
             self,
             ChangeKind::NoLongerVerified
                 | ChangeKind::NowFailing
+                | ChangeKind::NowSuspect
                 | ChangeKind::NewGap
                 | ChangeKind::NowVerified
                 | ChangeKind::NoLongerFailing
@@ -149,7 +153,13 @@ pub fn compare(base: &Report, now: &Report, deny_warnings: bool) -> Comparison {
         let status = r.status.as_str();
         match before.get(r.id.as_str()) {
             Some(old) if old.lifecycle.is_counted() => {
-                if is_done(old) && is_gap(r) {
+                if is_gap(r) && r.status == Status::Suspect && old.status != Status::Suspect {
+                    worse.push(requirement_change(
+                        ChangeKind::NowSuspect,
+                        r,
+                        format!("was {}, now suspect: {}", old.status.as_str(), r.reason),
+                    ));
+                } else if is_done(old) && is_gap(r) {
                     worse.push(requirement_change(
                         ChangeKind::NoLongerVerified,
                         r,
@@ -361,6 +371,7 @@ mod tests {
             fields: Default::default(),
             verified_by: vec![],
             implemented_by: vec![],
+            previous: None,
         }
     }
 
@@ -411,6 +422,7 @@ mod tests {
             diagnostics,
             dirty: false,
             evidence: Default::default(),
+            comparison: None,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::config::SourceOptions;
 use crate::model::LineSpan;
 use crate::report::Report;
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -120,7 +120,7 @@ impl Lines {
 }
 
 /// A requirement the branch touched, and how.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopedRequirement {
     pub id: String,
     pub file: String,

@@ -6,7 +6,6 @@
 //! `pipeline` analyses, `gate` judges, `report::*` render; this module wires them and delivers
 //! the outputs.
 
-use crate::config::SourceOptions;
 use crate::gate::{self, GateOptions};
 use crate::output::write_output;
 use crate::pipeline::{self, Analysis};
@@ -132,6 +131,10 @@ pub struct CheckArgs {
     /// Write a short Markdown summary for a pull-request comment (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Write the JSON report as a baseline to commit: without the commit, the time and other
+    /// facts of the run, so it changes only when requirements, tests or results change.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -140,6 +143,14 @@ pub struct ShowArgs {
     pub id: String,
     #[command(flatten)]
     pub input: InputArgs,
+    /// An earlier `--json` report: show what the requirement said then (a word diff) and
+    /// whether its evidence became suspect.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// A git ref: show what the requirement said there (a word diff) and whether its evidence
+    /// became suspect.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,12 +204,23 @@ fn help(args: HelpArgs) -> Result<i32> {
 
 fn check(args: CheckArgs) -> Result<i32> {
     let plan = plan::resolve_check(&args)?;
+    let mut analysis = pipeline::analyze(&plan.input)?;
+    let compared = crate::comparison::run(
+        &plan.input,
+        &mut analysis,
+        plan.gate.baseline.as_deref(),
+        plan.gate.changed_since.as_deref(),
+        plan.gate.deny_warnings,
+    )?;
     let Analysis {
-        report,
-        source_options,
-        unreadable,
-    } = pipeline::analyze(&plan.input)?;
-    let options = gate_options(&plan, &report, &source_options)?;
+        report, unreadable, ..
+    } = analysis;
+    let options = GateOptions {
+        deny_warnings: plan.gate.deny_warnings,
+        fail_under: plan.gate.fail_under,
+        baseline: compared.comparison,
+        scope: compared.scope,
+    };
     let verdict = gate::judge(&report, &options);
 
     // Text from input reaches the terminal (and a CI log) only with its control characters
@@ -240,9 +262,17 @@ fn check(args: CheckArgs) -> Result<i32> {
 
 fn show(args: ShowArgs) -> Result<i32> {
     let input = plan::resolve_input(&args.input)?;
+    let mut analysis = pipeline::analyze(&input)?;
+    crate::comparison::run(
+        &input,
+        &mut analysis,
+        args.baseline.as_deref(),
+        args.changed_since.as_deref(),
+        false,
+    )?;
     let Analysis {
         report, unreadable, ..
-    } = pipeline::analyze(&input)?;
+    } = analysis;
     let wanted = crate::ids::without_revision(&args.id);
     let found = report
         .requirements
@@ -323,34 +353,6 @@ fn final_code(unreadable: &[String], code: i32) -> i32 {
         if more > 0 { format!(", and {more} more") } else { String::new() }
     );
     2
-}
-
-/// `--fail-under`, `--baseline` and `--changed-since` as the gate's options: the baseline is
-/// read and compared, git is asked what changed, and the removed lines are read with the
-/// options the sources were read with.
-fn gate_options(plan: &CheckPlan, report: &Report, options: &SourceOptions) -> Result<GateOptions> {
-    let baseline = match &plan.gate.baseline {
-        Some(path) => {
-            let base = crate::baseline::load(path)?;
-            let mut comparison = crate::baseline::compare(&base, report, plan.gate.deny_warnings);
-            comparison.baseline = path.to_string_lossy().replace('\\', "/");
-            Some(comparison)
-        }
-        None => None,
-    };
-    let scope = match &plan.gate.changed_since {
-        Some(reference) => {
-            let diff = crate::changes::git_diff(&plan.input.root, reference)?;
-            Some(crate::changes::scope(report, &diff, options))
-        }
-        None => None,
-    };
-    Ok(GateOptions {
-        deny_warnings: plan.gate.deny_warnings,
-        fail_under: plan.gate.fail_under,
-        baseline,
-        scope,
-    })
 }
 
 /// Renders every output, writes the files and returns what goes to standard output (at most
@@ -441,6 +443,7 @@ fn deliver(
             report::html::render(report, &options)?
         }
         OutputKind::Csv => report::csv::render(report),
+        OutputKind::Baseline => report::json::render_baseline(report),
         OutputKind::Sarif => report::sarif::render(report, verdict),
         OutputKind::Markdown => {
             let link = plan.link.clone().or_else(plan::github_source_link);
@@ -515,6 +518,7 @@ fn written_outputs(plan: &CheckPlan) -> String {
                 OutputKind::Csv => "the CSV export",
                 OutputKind::Sarif => "SARIF",
                 OutputKind::Markdown => "the Markdown summary",
+                OutputKind::Baseline => "the baseline: commit it",
             };
             out.push_str(&format!("wrote {} ({what})\n", path.display()));
         }

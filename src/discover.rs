@@ -80,6 +80,15 @@ fn unmatched_globs(globs: &[String], hits: &[bool], default: &str, what: &str) -
         .collect()
 }
 
+/// Whether a path relative to the root is one the selection reads as a spec (its `spec` globs,
+/// not its `exclude` globs): for files that are not in the tree any more (a spec file at a
+/// git ref), which the walk cannot select.
+pub(crate) fn spec_matcher(selection: &Selection) -> Result<impl Fn(&str) -> bool> {
+    let spec = glob_set(&selection.spec, "spec")?;
+    let exclude = glob_set(&selection.exclude, "exclude")?;
+    Ok(move |path: &str| spec.is_match(path) && !exclude.is_match(path))
+}
+
 /// A selection glob as reqtrail reads it: relative to the root, `./` dropped, `*` within one
 /// directory and `**` across them.
 pub fn parse_glob(glob: &str) -> std::result::Result<globset::Glob, globset::Error> {

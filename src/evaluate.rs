@@ -37,9 +37,9 @@ struct Verdict {
     has_evidence: bool,
 }
 
-pub fn evaluate(model: Model, run: &RunInfo) -> Report {
+pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
     let mut diagnostics = model.diagnostics.clone();
-    let verdicts = verdicts(&model, &mut diagnostics);
+    let verdicts = verdicts(model, &mut diagnostics);
     if model.requirements.is_empty() {
         diagnostics.push(Diagnostic::new(
             Code::NoRequirements,
@@ -52,10 +52,10 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
         .requirements
         .iter()
         .enumerate()
-        .map(|(i, r)| requirement_entry(&model, i, r, &verdicts[i]))
+        .map(|(i, r)| requirement_entry(model, i, r, &verdicts[i]))
         .collect();
-    let tests = test_entries(&model);
-    let evidence = ledger(&model, &tests, run);
+    let tests = test_entries(model);
+    let evidence = ledger(model, &tests, run);
     let diagnostics = diagnostic_entries(diagnostics);
 
     let counted: Vec<&RequirementEntry> = requirements
@@ -71,6 +71,7 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
         failing: overall.failing,
         unverified: overall.unverified,
         waived: overall.waived,
+        suspect: overall.suspect,
         coverage_percent: overall.coverage_percent,
         errors: diagnostics
             .iter()
@@ -103,6 +104,7 @@ pub fn evaluate(model: Model, run: &RunInfo) -> Report {
         diagnostics,
         dirty: run.dirty,
         evidence,
+        comparison: None,
     }
 }
 
@@ -209,7 +211,9 @@ fn judge(
 ) -> Verdict {
     let requirement = &model.requirements[i];
     let links = &model.verified_by[i];
-    let current: Vec<_> = links.iter().filter(|l| !l.stale).collect();
+    // Stale and suspect links are evidence made for other text: shown, never counted.
+    let current: Vec<_> = links.iter().filter(|l| !l.stale && !l.suspect).collect();
+    let has_suspect = links.iter().any(|l| l.stale || l.suspect);
     let test = |l: &&crate::graph::VerifyLink| &model.tests[l.test];
 
     let own_failure = current
@@ -293,6 +297,8 @@ fn judge(
             Status::Partial,
             format!("children not verified: {}", unfinished_children.join(", ")),
         )
+    } else if has_suspect && current.is_empty() {
+        (Status::Suspect, suspect_reason(model, i))
     } else if !own_ok && child_evidence {
         (
             Status::Partial,
@@ -337,12 +343,44 @@ fn verified_reason(model: &Model, own: usize, children: usize) -> String {
     }
 }
 
+/// Why a requirement's only evidence is suspect: a reworded text, or stale references.
+fn suspect_reason(model: &Model, i: usize) -> String {
+    let links = &model.verified_by[i];
+    let names = |keep: &dyn Fn(&crate::graph::VerifyLink) -> bool| -> Vec<String> {
+        let mut names: Vec<String> = links
+            .iter()
+            .filter(|l| keep(l))
+            .map(|l| format!("`{}`", model.tests[l.test].test.name))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let reworded = names(&|l| l.suspect && !l.stale);
+    if !reworded.is_empty() {
+        let from = model
+            .previous
+            .get(&i)
+            .map(|p| format!(" since {}", p.from))
+            .unwrap_or_default();
+        return format!(
+            "suspect: the text changed{from} but its test{} did not: {}; review the test against the new text, then touch it (or its reference) in the same change",
+            if reworded.len() == 1 { "" } else { "s" },
+            reworded.join(", ")
+        );
+    }
+    format!(
+        "suspect: only stale references: the tests name an older revision than {}",
+        model.requirements[i].revision
+    )
+}
+
 fn unverified_reason(model: &Model, i: usize) -> String {
     let links = &model.verified_by[i];
     if links.is_empty() {
         return "no verifying test".to_string();
     }
-    let current: Vec<_> = links.iter().filter(|l| !l.stale).collect();
+    let current: Vec<_> = links.iter().filter(|l| !l.stale && !l.suspect).collect();
     if current.is_empty() {
         return format!(
             "only stale references: the tests name an older revision than {}",
@@ -397,6 +435,19 @@ fn requirement_entry(
                 result: t.status,
                 stale: link.stale,
                 ignored: t.test.ignored,
+                suspect: if link.stale {
+                    Some(format!(
+                        "stale reference: names an older revision than {}",
+                        r.revision
+                    ))
+                } else if link.suspect {
+                    Some(match model.previous.get(&i) {
+                        Some(p) => format!("the requirement was reworded since {}; the test and its reference were not touched", p.from),
+                        None => "the requirement was reworded; the test and its reference were not touched".to_string(),
+                    })
+                } else {
+                    None
+                },
             }
         })
         .collect();
@@ -447,6 +498,7 @@ fn requirement_entry(
         fields,
         verified_by,
         implemented_by,
+        previous: model.previous.get(&i).cloned(),
     }
 }
 
@@ -490,6 +542,7 @@ fn test_entries(model: &Model) -> Vec<TestEntry> {
                 message: t.message.clone(),
                 flaky: t.flaky,
                 requirements,
+                fingerprint: String::new(),
             }
         })
         .collect();
@@ -544,6 +597,7 @@ fn coverage(name: &str, counted: &[&RequirementEntry], all: usize) -> Coverage {
         failing: count(Status::Failing),
         unverified: count(Status::Unverified),
         waived,
+        suspect: count(Status::Suspect),
         coverage_percent: percent(verified, counted.len() - waived),
     }
 }
@@ -761,7 +815,8 @@ mod tests {
         let stale =
             "#[cfg(test)]\nmod tests {\n    // r[verify x+1]\n    #[test]\n    fn t() {}\n}\n";
         let report = Project::new(spec, stale).report();
-        assert_eq!(status(&report, "x"), Status::Unverified);
+        // Stale evidence is suspect evidence (PRODUCT.md section 12).
+        assert_eq!(status(&report, "x"), Status::Suspect);
         assert!(report
             .diagnostics
             .iter()

@@ -8,7 +8,7 @@
 
 use crate::baseline::{Change, ChangeKind, Comparison};
 use crate::changes::Scope;
-use crate::model::Severity;
+use crate::model::{Severity, Status};
 use crate::report::{DiagnosticEntry, Report, RequirementEntry};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -117,6 +117,28 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
                 reasons.push(gaps_reason(report, &gaps, scope.is_some()));
                 blocking.extend(gaps.iter().map(|r| r.id.clone()));
             }
+        } else {
+            // A coverage floor tolerates gaps, but not evidence made for other text
+            // (PRODUCT.md section 12: a suspect requirement fails the gate).
+            let suspects: Vec<&RequirementEntry> = report
+                .gaps()
+                .filter(|r| r.status == Status::Suspect && in_scope(&r.id))
+                .collect();
+            if !suspects.is_empty() {
+                let named: Vec<String> = suspects
+                    .iter()
+                    .take(NAMED)
+                    .map(|r| format!("`{}`", r.id))
+                    .collect();
+                reasons.push(format!(
+                    "{} requirement{} with only suspect evidence: {}{}",
+                    suspects.len(),
+                    plural(suspects.len()),
+                    named.join(", "),
+                    more(suspects.len())
+                ));
+                blocking.extend(suspects.iter().map(|r| r.id.clone()));
+            }
         }
     }
     if let Some(threshold) = options.fail_under {
@@ -156,6 +178,7 @@ fn gaps_reason(report: &Report, gaps: &[&RequirementEntry], scoped: bool) -> Str
     let mut parts = Vec::new();
     for (n, what) in [
         (summary.failing, "failing"),
+        (summary.suspect, "suspect"),
         (summary.unverified, "unverified"),
         (summary.partial, "partially verified"),
     ] {
@@ -181,6 +204,7 @@ fn short(change: &Change) -> String {
     match change.kind {
         ChangeKind::NoLongerVerified => format!("`{}` no longer verified", change.id),
         ChangeKind::NowFailing => format!("`{}` now failing", change.id),
+        ChangeKind::NowSuspect => format!("`{}` now suspect", change.id),
         ChangeKind::NewGap => format!("new requirement `{}` not verified", change.id),
         ChangeKind::NewError => format!("new error [{}]{place}", change.id),
         _ => change.what.clone(),

@@ -36,6 +36,9 @@ pub struct VerifyLink {
     pub ref_line: u32,
     /// The reference named an older revision than the spec.
     pub stale: bool,
+    /// Made for other text than the requirement has now (PRODUCT.md section 12): set by
+    /// [`Model::mark_suspect`] from what a `--baseline` or `--changed-since` run found.
+    pub suspect: bool,
 }
 
 /// A link from a requirement to code that claims to implement it.
@@ -73,6 +76,8 @@ pub struct Model {
     pub bare_ids: HashMap<String, Vec<usize>>,
     /// The marker prefixes in use when there are several (the namespaces), sorted.
     pub namespaces: Vec<String>,
+    /// Per requirement index: what it said before it was reworded, when a comparison found it.
+    pub previous: HashMap<usize, crate::report::PreviousText>,
 }
 
 /// Why a written id names no single requirement.
@@ -91,6 +96,23 @@ impl Model {
         self.graph
             .neighbors_directed(self.node(requirement), petgraph::Direction::Incoming)
             .map(|n| n.index())
+    }
+
+    /// Records what a comparison found: the old text of reworded requirements, and the links
+    /// (requirement id, test binary, test name) whose evidence is suspect.
+    pub fn mark_suspect(&mut self, suspicion: &crate::suspect::Suspicion) {
+        for (id, found) in &suspicion.requirements {
+            let Some(&i) = self.index.get(id.as_str()) else {
+                continue;
+            };
+            self.previous.insert(i, found.previous.clone());
+            for link in &mut self.verified_by[i] {
+                let test = &self.tests[link.test].test;
+                link.suspect = found
+                    .tests
+                    .contains(&(test.binary.clone(), test.name.clone()));
+            }
+        }
     }
 
     pub fn children_of(&self, requirement: usize) -> impl Iterator<Item = usize> + '_ {
@@ -605,6 +627,7 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
                         test,
                         ref_line: reference.line,
                         stale,
+                        suspect: false,
                     });
                 }
             }

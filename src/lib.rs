@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod changes;
 pub mod cli;
+pub(crate) mod comparison;
 pub mod config;
 pub mod discover;
 pub mod evaluate;
@@ -14,6 +15,7 @@ pub mod evidence;
 pub mod gate;
 pub mod graph;
 pub(crate) mod help;
+pub(crate) mod history;
 pub(crate) mod ids;
 pub mod init;
 pub mod model;
@@ -23,6 +25,8 @@ pub(crate) mod plan;
 pub mod report;
 pub mod source;
 pub mod spec;
+pub mod suspect;
 pub(crate) mod targets;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod worddiff;

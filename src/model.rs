@@ -337,6 +337,9 @@ pub enum Status {
     Failing,
     Unverified,
     Waived,
+    /// Its only evidence was made for other text than it has now (PRODUCT.md section 12): a
+    /// stale reference, or a test untouched while the requirement was reworded.
+    Suspect,
 }
 
 impl Status {
@@ -347,6 +350,7 @@ impl Status {
             Status::Failing => "failing",
             Status::Unverified => "unverified",
             Status::Waived => "waived",
+            Status::Suspect => "suspect",
         }
     }
 }

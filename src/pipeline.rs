@@ -11,6 +11,7 @@ use crate::report::Report;
 use crate::{evidence, graph, source, spec};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What one analysis gave.
@@ -22,6 +23,59 @@ pub struct Analysis {
     /// Selected files and directories the OS would not let us read: the report is complete for
     /// everything else, but the run must end with exit code 2.
     pub unreadable: Vec<String>,
+    /// The linked model and the run's facts the report was evaluated from, kept so a
+    /// comparison (`--baseline`, `--changed-since`) can mark suspect evidence and evaluate
+    /// again without reading or parsing anything twice.
+    pub model: graph::Model,
+    pub run: RunInfo,
+    /// Each test's fingerprint by (file, line), computed while its file's text was in hand.
+    test_prints: HashMap<(String, u32), String>,
+}
+
+impl Analysis {
+    /// Marks what a comparison found suspect and evaluates the model again.
+    pub fn reevaluate(&mut self, suspicion: &crate::suspect::Suspicion) {
+        self.model.mark_suspect(suspicion);
+        self.report = evaluate::evaluate(&self.model, &self.run);
+        fill_test_prints(&mut self.report, &self.test_prints);
+    }
+}
+
+fn fill_test_prints(report: &mut Report, prints: &HashMap<(String, u32), String>) {
+    for t in &mut report.tests {
+        if let Some(print) = prints.get(&(t.file.clone(), t.line)) {
+            t.fingerprint.clone_from(print);
+        }
+    }
+}
+
+/// A short hash of the lines a test owns (its span), trailing whitespace aside: changes when
+/// the test or a reference right above it is edited.
+fn test_print(lines: &[&str], span: crate::model::LineSpan) -> String {
+    use sha2::{Digest, Sha256};
+    let first = (span.first as usize).saturating_sub(1);
+    let last = (span.last as usize).min(lines.len());
+    let mut hasher = Sha256::new();
+    for line in lines.get(first..last).unwrap_or(&[]) {
+        hasher.update(line.trim_end().as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Parses spec texts that are not in the tree (a file at a git ref) with the run's spec
+/// options: the same parser, the same settings, so old and new fingerprints compare.
+pub fn parse_specs(plan: &InputPlan, files: &[(String, String)]) -> Vec<crate::model::Requirement> {
+    files
+        .par_iter()
+        .map(|(path, text)| spec::parse_spec(path, text, &plan.spec_options).requirements)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Runs every analysis stage on the plan's input and returns the report.
@@ -61,16 +115,28 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
     }
     source_options.prefixes.sort();
     source_options.prefixes.dedup();
-    let sources: Vec<(SourceFile, discover::FileText)> = inputs
+    type Prints = Vec<((String, u32), String)>;
+    let sources: Vec<(SourceFile, discover::FileText, Prints)> = inputs
         .sources
         .par_iter()
         .map(|(file, unit)| {
             let mut read = discover::read_text(file, max_bytes);
             let source = source::scan_source(&file.rel, &read.text, unit, &source_options);
+            let prints = if source.tests.is_empty() {
+                Vec::new()
+            } else {
+                let lines: Vec<&str> = read.text.lines().collect();
+                source
+                    .tests
+                    .iter()
+                    .map(|t| ((file.rel.clone(), t.line), test_print(&lines, t.span)))
+                    .collect()
+            };
             read.text = String::new();
-            (source, read)
+            (source, read, prints)
         })
         .collect();
+    let mut test_prints: HashMap<(String, u32), String> = HashMap::new();
     let mut take_read = |file: &str, read: discover::FileText| {
         if read.unreadable {
             unreadable.push(file.to_string());
@@ -86,8 +152,9 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
         .collect();
     let sources: Vec<SourceFile> = sources
         .into_iter()
-        .map(|(source, read)| {
+        .map(|(source, read, prints)| {
             take_read(&source.file, read);
+            test_prints.extend(prints);
             source
         })
         .collect();
@@ -108,10 +175,15 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
     };
     unreadable.sort();
     unreadable.dedup();
+    let mut report = evaluate::evaluate(&model, &run);
+    fill_test_prints(&mut report, &test_prints);
     Ok(Analysis {
-        report: evaluate::evaluate(model, &run),
+        report,
         source_options,
         unreadable,
+        model,
+        run,
+        test_prints,
     })
 }
 

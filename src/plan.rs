@@ -48,6 +48,8 @@ pub enum OutputKind {
     Csv,
     Sarif,
     Markdown,
+    /// `--write-baseline`: the JSON report without what changes on every run.
+    Baseline,
 }
 
 impl OutputKind {
@@ -58,6 +60,7 @@ impl OutputKind {
             OutputKind::Csv => "--csv",
             OutputKind::Sarif => "--sarif",
             OutputKind::Markdown => "--markdown",
+            OutputKind::Baseline => "--write-baseline",
         }
     }
 }
@@ -183,6 +186,7 @@ fn resolve_outputs(args: &CheckArgs) -> Result<Vec<Output>> {
         (OutputKind::Csv, &args.csv),
         (OutputKind::Sarif, &args.sarif),
         (OutputKind::Markdown, &args.markdown),
+        (OutputKind::Baseline, &args.write_baseline),
     ];
     let mut outputs: Vec<Output> = given
         .into_iter()

@@ -81,7 +81,7 @@ impl<'a> Project<'a> {
             dirty: false,
             results_files: Vec::new(),
         };
-        evaluate::evaluate(self.model(), &run)
+        evaluate::evaluate(&self.model(), &run)
     }
 }
 

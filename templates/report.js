@@ -7,21 +7,23 @@
  *          n revision (1), c lifecycle (3 active), s status, a area, g tags,
  *          x plain text (paragraphs split by blank lines) or else h, safe HTML of a text
  *          with markup, y reason, w waiver, e style (0), p parents, k children, d fields,
- *          v [[test, ref line - test line, flags?(1 stale, 2 ignored)]],
- *          m [[module, name, file, line]]}
+ *          v [[test, ref line - test line, flags?(1 stale, 2 ignored, 4 suspect)]],
+ *          m [[module, name, file, line]], q [old text's source, word diff as safe HTML]}
  * Every string from the data reaches the page as textContent or an attribute value. The one
- * exception is `h`, the requirement text that the Rust side rendered from Markdown with raw
+ * exceptions are `q[1]`, a word diff whose every text the Rust side escaped (it adds only
+ * <del> and <ins>), and `h`, the requirement text that the Rust side rendered from Markdown with raw
  * HTML turned into text and unsafe URLs removed. The Content-Security-Policy of the page
  * forbids any script but this one, so even a mistake there could not run code.
  */
 (function () {
   'use strict';
 
-  var STATUS = ['verified', 'partial', 'failing', 'unverified', 'waived'];
-  var STATUS_LABEL = ['Verified', 'Partial', 'Failing', 'Unverified', 'Waived'];
-  var STATUS_ICON = ['\u2713', '\u25D0', '\u2717', '\u25CB', '\u2298'];
-  // Sort order by urgency: failing first, then unverified, partial, verified, waived, others.
-  var STATUS_RANK = [3, 2, 0, 1, 4];
+  var STATUS = ['verified', 'partial', 'failing', 'unverified', 'waived', 'suspect'];
+  var STATUS_LABEL = ['Verified', 'Partial', 'Failing', 'Unverified', 'Waived', 'Suspect'];
+  var STATUS_ICON = ['\u2713', '\u25D0', '\u2717', '\u25CB', '\u2298', '\u26A0'];
+  // Sort order by urgency: failing first, then suspect, unverified, partial, verified, waived,
+  // others.
+  var STATUS_RANK = [4, 3, 0, 2, 5, 1];
   var RESULT = ['passed', 'failed', 'errored', 'skipped', 'not-run', 'unknown'];
   var RESULT_LABEL = ['passed', 'failed', 'errored', 'skipped', 'not run', 'no result'];
   var RESULT_ICON = ['\u2713', '\u2717', '!', '\u2212', '\u25CB', '?'];
@@ -193,7 +195,7 @@
     switch (state.status) {
       case '': return true;
       case 'not-counted': return !counted(r);
-      case 'gaps': return counted(r) && (r.s === 1 || r.s === 2 || r.s === 3);
+      case 'gaps': return counted(r) && (r.s === 1 || r.s === 2 || r.s === 3 || r.s === 5);
       default: return counted(r) && STATUS[r.s] === state.status;
     }
   }
@@ -221,7 +223,7 @@
     sortCache[key] = order;
     return order;
   }
-  function rank(r) { return counted(r) ? STATUS_RANK[r.s] : 5; }
+  function rank(r) { return counted(r) ? STATUS_RANK[r.s] : 6; }
   function len(a) { return a ? a.length : 0; }
 
   function recompute() {
@@ -382,6 +384,13 @@
       text.appendChild(el('p', 'none', 'No text.'));
     }
     left.appendChild(text);
+    if (r.q) {
+      heading(left, 'Reworded since ' + r.q[0]);
+      var diff = el('p', 'req-diff');
+      // Safe by construction on the Rust side; see the header of this file.
+      diff.innerHTML = r.q[1];
+      left.appendChild(diff);
+    }
     box.appendChild(left);
 
     var right = el('div');
@@ -430,6 +439,7 @@
         var nameCell = el('td', 'mono');
         nameCell.appendChild(breakable(null, test.name));
         if (link[2] & 1) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag flag-stale', 'stale revision: does not verify')); }
+        if (link[2] & 4) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag flag-stale', 'suspect: requirement reworded, test untouched')); }
         if ((link[2] & 2) || (test.flags & 1)) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag', 'ignored')); }
         if (test.flags & 2) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag', 'should_panic')); }
         if (test.msg) nameCell.appendChild(el('pre', 'msg', test.msg));

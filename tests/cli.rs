@@ -44,7 +44,8 @@ fn checkout_statuses_without_results() {
     let expected = [
         ("cart.add", "partial"),
         ("cart.remove", "unverified"),
-        ("cart.total", "unverified"),
+        // Its only test names revision 1 of a revision-2 requirement: suspect evidence.
+        ("cart.total", "suspect"),
         ("cart.limits", "unverified"),
         ("discount.percent", "verified"),
         ("discount.codes", "unverified"),
@@ -69,7 +70,8 @@ fn checkout_statuses_without_results() {
     assert_eq!(summary["active"], 13);
     assert_eq!(summary["verified"], 5);
     assert_eq!(summary["partial"], 1);
-    assert_eq!(summary["unverified"], 6);
+    assert_eq!(summary["unverified"], 5);
+    assert_eq!(summary["suspect"], 1);
     assert_eq!(summary["waived"], 1);
     assert_eq!(summary["coverage_percent"], 41.7);
     let docs = report["documents"].as_array().expect("documents");
@@ -108,8 +110,11 @@ fn stale_reference_warns_and_does_not_verify() {
     assert_eq!(stale[0]["file"], "src/cart.rs");
     let total = requirement(&report, "cart.total");
     assert_eq!(total["revision"], 2);
-    assert_eq!(total["status"], "unverified");
+    assert_eq!(total["status"], "suspect");
     assert_eq!(total["verified_by"][0]["stale"], true);
+    assert!(total["verified_by"][0]["suspect"]
+        .as_str()
+        .is_some_and(|why| why.contains("stale reference")));
 }
 
 // r[verify model.parents]
@@ -309,7 +314,11 @@ fn human_summary_lists_gaps_and_diagnostics() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("coverage  41.7%"), "{text}");
     assert!(text
-        .contains("verified 5 · partial 1 · failing 0 · unverified 6 · waived 1 · not counted 2"));
+        .contains("verified 5 · partial 1 · failing 0 · unverified 5 · waived 1 · not counted 2"));
+    assert!(
+        text.contains("suspect 1: evidence made for other text"),
+        "{text}"
+    );
     assert!(text.contains("UNVERIFIED cart.remove"), "{text}");
     assert!(text.contains("docs/checkout.md:"));
     assert!(text.contains("src/cart.rs:"));
@@ -569,7 +578,7 @@ fn show_accepts_ids_written_with_their_revision() {
         ),
         (
             "limiter.burst+2",
-            "limiter.burst (revision 2)  UNVERIFIED",
+            "limiter.burst (revision 2)  SUSPECT",
             "defined at docs/requirements.md:26 (marker style)",
         ),
     ] {

@@ -1357,6 +1357,7 @@ fn report_with_twins() -> Report {
             result,
             stale: false,
             ignored: false,
+            suspect: None,
         });
         report.tests.push(TestEntry {
             test: "tests::key_value_get_set".into(),
@@ -1371,6 +1372,7 @@ fn report_with_twins() -> Report {
             requirements: vec![id.clone()],
             span: Default::default(),
             flaky: false,
+            fingerprint: String::new(),
         });
     }
     report

@@ -180,7 +180,7 @@ fn failing_and_unverified_rows_stand_out_without_colour() {
     // Rows get the status class, and badges carry an icon and a label.
     assert!(script.contains("'req st-' + STATUS[r.s]"));
     assert!(script.contains(
-        "var STATUS_LABEL = ['Verified', 'Partial', 'Failing', 'Unverified', 'Waived'];"
+        "var STATUS_LABEL = ['Verified', 'Partial', 'Failing', 'Unverified', 'Waived', 'Suspect'];"
     ));
     assert!(script.contains("b.appendChild(document.createTextNode(STATUS_LABEL[r.s]));"));
 }
@@ -287,8 +287,10 @@ fn hostile_strings_stay_text() {
     assert!(html.contains("src&#x2f;&lt;b&gt;bold&lt;&#x2f;b&gt;.rs:1"));
     // The script itself never hands data to innerHTML but the sanitised text.
     let script = between(&html, "<script>", "</script>");
-    assert_eq!(script.matches("innerHTML").count(), 2);
+    assert_eq!(script.matches("innerHTML").count(), 3);
     assert!(script.contains("text.innerHTML = r.h;"));
+    // A word diff, every text of it escaped on the Rust side (src/worddiff.rs).
+    assert!(script.contains("diff.innerHTML = r.q[1];"));
     assert!(script.contains("t.innerHTML = h;"));
     assert!(script.contains("htmlText(r.h)"));
 }

@@ -113,6 +113,8 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
             .iter()
             .map(|d| DiagnosticRow::new(d, source_link, commit))
             .collect::<Vec<_>>(),
+        comparison => report.comparison,
+        reworded => reworded_rows(report),
         csp => csp,
         css => Value::from_safe_string(css),
         script => Value::from_safe_string(SCRIPT.to_string()),
@@ -123,6 +125,34 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         .render(context)
         .context("rendering the HTML report")?;
     Ok(page)
+}
+
+/// The reworded requirements of a comparison, each with its word diff as safe HTML (every text
+/// escaped by `worddiff::html`), suspect ones first.
+fn reworded_rows(report: &Report) -> Vec<Value> {
+    let mut rows: Vec<&RequirementEntry> = report
+        .requirements
+        .iter()
+        .filter(|r| r.previous.is_some())
+        .collect();
+    rows.sort_by_key(|r| r.status != Status::Suspect);
+    rows.into_iter()
+        .filter_map(|r| {
+            let p = r.previous.as_ref()?;
+            let pieces = crate::worddiff::words(
+                &crate::worddiff::whole(&p.title, &p.text),
+                &crate::worddiff::whole(&r.title, &r.text),
+            );
+            Some(minijinja::context! {
+                id => r.id,
+                file => r.file,
+                line => r.line,
+                status => r.status.as_str(),
+                from => p.from,
+                diff => Value::from_safe_string(crate::worddiff::html(&pieces)),
+            })
+        })
+        .collect()
 }
 
 /// `2025-11-24T09:30:00Z` as `2025-11-24 09:30 UTC`, for people; anything else as it is.
@@ -402,7 +432,7 @@ impl BarRow {
             &c.name,
             c.coverage_percent,
             c.requirements,
-            [c.verified, c.partial, c.failing, c.unverified],
+            [c.verified, c.partial, c.failing, c.unverified + c.suspect],
             c.waived,
             c.active.saturating_sub(c.waived),
         )
@@ -414,7 +444,7 @@ impl BarRow {
             "overall",
             s.coverage_percent,
             s.requirements,
-            [s.verified, s.partial, s.failing, s.unverified],
+            [s.verified, s.partial, s.failing, s.unverified + s.suspect],
             s.waived,
             s.active.saturating_sub(s.waived),
         )
@@ -626,13 +656,18 @@ struct ReqData<'a> {
     k: &'a [String],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     d: &'a BTreeMap<String, String>,
-    /// `[test index, reference line - test line, flags]`, flags (1 stale, 2 ignored) left out
+    /// `[test index, reference line - test line, flags]`, flags (1 stale, 2 ignored, 4 suspect:
+    /// the requirement was reworded under it) left out
     /// when 0.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     v: Vec<Vec<i64>>,
     /// `[module index, last path segment, file index, line]`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     m: Vec<(usize, &'a str, usize, u32)>,
+    /// Reworded since a baseline or git ref: `[where the old text came from, the word diff as
+    /// safe HTML (every text escaped, only `<del>` and `<ins>` added)]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    q: Option<(&'a str, String)>,
 }
 
 fn is_one(n: &u32) -> bool {
@@ -657,6 +692,7 @@ fn status_index(status: Status) -> u8 {
         Status::Failing => 2,
         Status::Unverified => 3,
         Status::Waived => 4,
+        Status::Suspect => 5,
     }
 }
 
@@ -794,7 +830,9 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
                 }
             };
             let mut link = vec![index as i64, i64::from(v.ref_line) - i64::from(line)];
-            let flags = i64::from(v.stale) | (i64::from(v.ignored) << 1);
+            let flags = i64::from(v.stale)
+                | (i64::from(v.ignored) << 1)
+                | (i64::from(v.suspect.is_some() && !v.stale) << 2);
             if flags != 0 {
                 link.push(flags);
             }
@@ -867,6 +905,13 @@ fn requirement_data<'a>(
                 )
             })
             .collect(),
+        q: r.previous.as_ref().map(|p| {
+            let pieces = crate::worddiff::words(
+                &crate::worddiff::whole(&p.title, &p.text),
+                &crate::worddiff::whole(&r.title, &r.text),
+            );
+            (p.from.as_str(), crate::worddiff::html(&pieces))
+        }),
     }
 }
 

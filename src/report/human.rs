@@ -41,7 +41,7 @@ impl Paint {
         let label = status.as_str().to_ascii_uppercase();
         match status {
             Status::Verified => self.green(&label),
-            Status::Failing => self.red(&label),
+            Status::Failing | Status::Suspect => self.red(&label),
             Status::Unverified | Status::Partial => self.yellow(&label),
             Status::Waived => self.dim(&label),
         }
@@ -118,6 +118,13 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
             "  verified {} · partial {} · failing {} · unverified {} · waived {} · not counted {}",
             s.verified, s.partial, s.failing, s.unverified, s.waived, not_counted
         );
+        if s.suspect > 0 {
+            let _ = writeln!(
+                out,
+                "  suspect {}: evidence made for other text than the requirement has now",
+                s.suspect
+            );
+        }
         if report.documents.len() > 1 {
             for doc in &report.documents {
                 let _ = writeln!(
@@ -150,6 +157,9 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
                     r.line,
                     r.reason
                 );
+                if let Some(diff) = reworded(r, paint) {
+                    let _ = writeln!(out, "{}", indent(&diff, "             "));
+                }
             }
             if gaps.len() > LIST_LIMIT {
                 let _ = writeln!(
@@ -321,6 +331,9 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     if !r.text.is_empty() {
         let _ = writeln!(out, "\n{}", indent(&r.text, "  "));
     }
+    if let Some(diff) = reworded(r, paint) {
+        let _ = writeln!(out, "\n{}", diff);
+    }
     let find = |id: &str| report.requirements.iter().find(|x| x.id == id);
     let relatives = |label: &str, ids: &[String], out: &mut String| {
         if ids.is_empty() {
@@ -356,6 +369,8 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
             let mut notes = Vec::new();
             if v.stale {
                 notes.push("stale reference: does not count".to_string());
+            } else if let Some(why) = &v.suspect {
+                notes.push(format!("suspect: {why}; does not count"));
             }
             if v.ignored {
                 notes.push("#[ignore]".to_string());
@@ -411,6 +426,31 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
         }
     }
     out
+}
+
+/// `reworded since REF:` and the word diff (`[-old-]{+new+}`, coloured when painting) of a
+/// requirement a comparison found reworded.
+fn reworded(r: &RequirementEntry, paint: Paint) -> Option<String> {
+    let p = r.previous.as_ref()?;
+    let pieces = crate::worddiff::words(
+        &crate::worddiff::whole(&p.title, &p.text),
+        &crate::worddiff::whole(&r.title, &r.text),
+    );
+    let mut diff = String::new();
+    for piece in &pieces {
+        let one = std::slice::from_ref(piece);
+        let text = crate::worddiff::plain(one);
+        match piece.op {
+            crate::worddiff::Op::Same => diff.push_str(&text),
+            crate::worddiff::Op::Removed => diff.push_str(&paint.red(&text)),
+            crate::worddiff::Op::Added => diff.push_str(&paint.green(&text)),
+        }
+    }
+    Some(format!(
+        "reworded since {} (word diff: [-removed-] {{+added+}}):\n{}",
+        p.from,
+        indent(&diff, "  ")
+    ))
 }
 
 fn indent(text: &str, prefix: &str) -> String {

@@ -59,6 +59,13 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
         "\nverified {} · partial {} · failing {} · unverified {} · waived {} · errors {} · warnings {}",
         s.verified, s.partial, s.failing, s.unverified, s.waived, s.errors, s.warnings
     );
+    if s.suspect > 0 {
+        let _ = writeln!(
+            out,
+            "\n**Suspect: {}**: evidence made for other text than the requirement has now",
+            s.suspect
+        );
+    }
 
     if let Some(v) = ctx.verdict.filter(|v| !v.passed) {
         let _ = writeln!(out, "\n**Why the gate failed**\n");
@@ -97,6 +104,18 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
                 prose(&r.reason),
                 place(report, ctx, &r.file, Some(r.line))
             );
+            if let Some(p) = &r.previous {
+                let pieces = crate::worddiff::words(
+                    &crate::worddiff::whole(&p.title, &p.text),
+                    &crate::worddiff::whole(&r.title, &r.text),
+                );
+                let _ = writeln!(
+                    out,
+                    "  - reworded since {}: {}",
+                    escape(&p.from),
+                    crate::worddiff::markdown(&pieces, escape)
+                );
+            }
         }
         more(&mut out, gaps.len());
     }

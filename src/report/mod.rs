@@ -52,6 +52,48 @@ pub struct Report {
     /// shows (PRODUCT.md section 11).
     #[serde(default)]
     pub evidence: EvidenceLedger,
+    /// What a `--baseline` or `--changed-since` run compared this tree with, and what it
+    /// found: worse, better, changed, suspect (PRODUCT.md section 12). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<ComparisonSection>,
+}
+
+/// The comparison a `--baseline` or `--changed-since` run made, carried in its JSON and HTML so
+/// the CI artifact shows what the pull request changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonSection {
+    /// What this tree was compared with, in words: `baseline reqtrail-baseline.json`,
+    /// `main (merge base 1a2b3c4d5e6f)`, or both.
+    pub against: String,
+    /// Overall coverage of the baseline, when there was one.
+    #[serde(default)]
+    pub coverage_before: Option<f64>,
+    pub coverage_after: f64,
+    /// What got worse than the baseline, as the gate saw it.
+    #[serde(default)]
+    pub worse: Vec<crate::baseline::Change>,
+    #[serde(default)]
+    pub better: Vec<crate::baseline::Change>,
+    /// Requirements the branch touched (`--changed-since`), or reworded since the baseline.
+    #[serde(default)]
+    pub changed: Vec<crate::changes::ScopedRequirement>,
+    /// Ids of requirements with suspect evidence (their `previous` text is on the entry).
+    #[serde(default)]
+    pub suspect: Vec<String>,
+}
+
+/// What a requirement said before it was reworded: from the baseline report, or from the spec
+/// file at the git ref, read by the same spec parser.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousText {
+    pub title: String,
+    pub text: String,
+    pub fingerprint: String,
+    pub revision: u32,
+    /// Where it was defined then.
+    pub file: String,
+    /// Where the old text was read: `baseline FILE` or `git REF`.
+    pub from: String,
 }
 
 /// Every results file and every result that a requirement's status does not show.
@@ -94,6 +136,9 @@ pub struct Summary {
     pub failing: usize,
     pub unverified: usize,
     pub waived: usize,
+    /// Counted requirements whose only evidence is suspect (PRODUCT.md section 12).
+    #[serde(default)]
+    pub suspect: usize,
     /// verified / (active - waived) * 100, one decimal; 100.0 when nothing is to be verified.
     pub coverage_percent: f64,
     pub errors: usize,
@@ -112,6 +157,8 @@ pub struct Coverage {
     pub failing: usize,
     pub unverified: usize,
     pub waived: usize,
+    #[serde(default)]
+    pub suspect: usize,
     pub coverage_percent: f64,
 }
 
@@ -152,6 +199,10 @@ pub struct RequirementEntry {
     pub fields: BTreeMap<String, String>,
     pub verified_by: Vec<Verification>,
     pub implemented_by: Vec<Implementation>,
+    /// Its text before it was reworded, when a `--baseline` or `--changed-since` run saw its
+    /// fingerprint change; `show`, the HTML and the Markdown show the word diff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PreviousText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +219,11 @@ pub struct Verification {
     pub stale: bool,
     #[serde(default)]
     pub ignored: bool,
+    /// Why this evidence is suspect (made for other text than the requirement has now): a
+    /// stale revision, or a requirement reworded under an unchanged test. Suspect evidence
+    /// does not count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +255,10 @@ pub struct TestEntry {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flaky: bool,
     pub requirements: Vec<String>,
+    /// A short hash of the test's source lines (its span): a `--baseline` run tells an edited
+    /// test from an untouched one by it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -217,7 +277,7 @@ pub struct DiagnosticEntry {
 
 impl Report {
     /// Requirements that are counted and neither verified nor waived: the gaps, failing ones
-    /// first, then unverified, then partial.
+    /// first, then suspect, unverified, then partial.
     pub fn gaps(&self) -> impl Iterator<Item = &RequirementEntry> {
         let mut gaps: Vec<&RequirementEntry> = self
             .requirements
@@ -226,12 +286,13 @@ impl Report {
                 r.lifecycle.is_counted() && !matches!(r.status, Status::Verified | Status::Waived)
             })
             .collect();
-        // Most urgent first: failing, then unverified, then partial; the sort is stable, so
+        // Most urgent first: failing, suspect, unverified, then partial; the sort is stable, so
         // each group keeps the report's file and line order.
         gaps.sort_by_key(|r| match r.status {
             Status::Failing => 0,
-            Status::Unverified => 1,
-            _ => 2,
+            Status::Suspect => 1,
+            Status::Unverified => 2,
+            _ => 3,
         });
         gaps.into_iter()
     }

@@ -263,6 +263,7 @@ pub fn sample_report() -> Report {
         message: None,
         flaky: false,
         requirements: vec![],
+        fingerprint: String::new(),
     });
     for t in &mut report.tests {
         if t.test == "auth::tests::lockout_after_five" {
@@ -337,6 +338,7 @@ pub fn build_report(
                         message: None,
                         flaky: false,
                         requirements: vec![],
+                        fingerprint: String::new(),
                     });
                 entry.requirements.push(r.id.to_string());
                 Verification {
@@ -348,6 +350,7 @@ pub fn build_report(
                     result,
                     stale: r.stale,
                     ignored: false,
+                    suspect: None,
                 }
             })
             .collect();
@@ -385,6 +388,7 @@ pub fn build_report(
                     line,
                 })
                 .collect(),
+            previous: None,
         });
     }
     requirements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -411,6 +415,7 @@ pub fn build_report(
         diagnostics,
         dirty: false,
         evidence: Default::default(),
+        comparison: None,
     }
 }
 
@@ -427,6 +432,7 @@ fn counts(reqs: &[&RequirementEntry]) -> Coverage {
             Status::Failing => c.failing += 1,
             Status::Unverified => c.unverified += 1,
             Status::Waived => c.waived += 1,
+            Status::Suspect => c.suspect += 1,
         }
     }
     let target = c.active - c.waived;
@@ -449,6 +455,7 @@ fn summarise(reqs: &[RequirementEntry], diagnostics: &[DiagnosticEntry]) -> Summ
         failing: c.failing,
         unverified: c.unverified,
         waived: c.waived,
+        suspect: c.suspect,
         coverage_percent: c.coverage_percent,
         errors: diagnostics
             .iter()
@@ -557,6 +564,7 @@ pub fn generated_report(n: usize) -> Report {
                             .then(|| format!("assertion failed: limit_ok({i})")),
                         flaky: false,
                         requirements: vec![id.clone()],
+                        fingerprint: String::new(),
                     });
                     Verification {
                         test,
@@ -567,6 +575,7 @@ pub fn generated_report(n: usize) -> Report {
                         result: results[k as usize],
                         stale: false,
                         ignored: false,
+                        suspect: None,
                     }
                 })
                 .collect()
@@ -605,6 +614,7 @@ pub fn generated_report(n: usize) -> Report {
             fields: BTreeMap::new(),
             verified_by,
             implemented_by,
+            previous: None,
         });
     }
     requirements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -631,6 +641,7 @@ pub fn generated_report(n: usize) -> Report {
         diagnostics: vec![],
         dirty: false,
         evidence: Default::default(),
+        comparison: None,
     }
 }
 
