@@ -493,9 +493,22 @@ fn init_then_check_on_a_tracey_project() {
 #[test]
 fn init_then_check_on_a_mantra_project() {
     let (said, config, code, report, _dir) = init_then_check("mantra");
+    // mantra's own config decides what is a requirement: `notes/ideas.md`, whose headings look
+    // like requirements, is not among its requirement roots, and the review file mantra reads
+    // is named as something to bring over.
+    assert!(said.contains("Read mantra.toml (mantra)"), "{said}");
+    assert!(said.contains("not read by reqtrail"), "{said}");
+    assert!(said.contains("reviews/2024-q3.toml"), "{said}");
+    assert!(!said.contains("notes/ideas.md"), "{said}");
     assert!(
-        said.contains("README.md: `README.md` is project documentation"),
-        "{said}"
+        !ids(&report)
+            .iter()
+            .any(|id| id.starts_with("search.") || id.starts_with("sync.")),
+        "{report}"
+    );
+    assert!(
+        config.contains(r#"src = ["src/**/*.rs", "tests/**/*.rs"]"#),
+        "{config}"
     );
     assert!(said.contains("Id pattern:"), "{said}");
     assert!(config.contains(r#"spec = ["reqs/**/*.md"]"#), "{config}");

@@ -11,6 +11,7 @@
 //! [`survey`] and [`config_text`] are plain functions (files in, findings out, findings in, text
 //! out); only [`run`] writes, and it never replaces an existing config without `--force`.
 
+pub mod mantra;
 pub mod markdown;
 pub mod reqtrace;
 pub mod tracey;
@@ -70,6 +71,8 @@ struct ToolGlobs {
     /// Files another tool generates (not specs even when they repeat requirements).
     generated: Vec<String>,
     read: Vec<String>,
+    /// The project's name another tool's config gives.
+    project: Option<String>,
 }
 
 fn tool_globs(root: &Path) -> ToolGlobs {
@@ -128,6 +131,27 @@ fn tool_globs(root: &Path) -> ToolGlobs {
             globs.generated.extend(config.generated);
         }
     }
+    if let Ok(text) = std::fs::read_to_string(root.join("mantra.toml")) {
+        if let Some(config) = mantra::parse(&text) {
+            let mut note = format!(
+                "mantra.toml (mantra): {} requirement and {} trace glob{}",
+                config.spec.len(),
+                config.src.len(),
+                plural(config.src.len())
+            );
+            if !config.not_read.is_empty() {
+                let _ = write!(
+                    note,
+                    "; not read by reqtrail (bring them over as verification records or results): {}",
+                    config.not_read.join(", ")
+                );
+            }
+            globs.read.push(note);
+            globs.spec.extend(config.spec);
+            globs.src.extend(config.src);
+            globs.project = globs.project.take().or(config.project);
+        }
+    }
     for list in [&mut globs.spec, &mut globs.src, &mut globs.exclude] {
         let mut seen = BTreeSet::new();
         list.retain(|g| seen.insert(g.clone()));
@@ -151,7 +175,10 @@ pub fn survey(root: &Path) -> Result<Findings> {
     let max_bytes = crate::config::DEFAULT_MAX_FILE_BYTES;
 
     let mut findings = Findings {
-        project: discover::project_name(root),
+        project: tools
+            .project
+            .clone()
+            .unwrap_or_else(|| discover::project_name(root)),
         markdown_files: inputs.specs.len(),
         rust_files: inputs.sources.len(),
         tool_configs: tools.read.clone(),

@@ -1,0 +1,83 @@
+//! ARCHITECTURE.md's module map is kept true by a test rather than by good intentions: every
+//! module under `src/` must be named in it, as `name`, `dir/name.rs` or `dir::name`, and every
+//! `src/...rs` path it names must exist (issue 11: "a module map in ARCHITECTURE.md matches the
+//! tree").
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The module's names as the map may write them: `spec/scan.rs`, `spec/scan`, `spec::scan`, and
+/// for a top-level module or a `mod.rs` also the bare name (`spec`).
+fn names(rel: &str) -> Vec<String> {
+    let module = rel.trim_end_matches(".rs").trim_end_matches("/mod");
+    let mut names = vec![
+        rel.to_string(),
+        format!("src/{rel}"),
+        module.to_string(),
+        module.replace('/', "::"),
+    ];
+    if rel.ends_with("/mod.rs") {
+        names.push(format!("{module}/mod.rs"));
+    }
+    names
+}
+
+// r[verify front.module-map]
+#[test]
+fn every_module_is_on_the_map_and_every_path_on_it_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let mut missing = Vec::new();
+    for file in &files {
+        let rel = file
+            .strip_prefix(root.join("src"))
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        // The crate roots, unit-test files and the test-only kit are not modules of the pipeline.
+        if matches!(rel.as_str(), "lib.rs" | "main.rs" | "testkit.rs") || rel.ends_with("/tests.rs")
+        {
+            continue;
+        }
+        let named = names(&rel)
+            .iter()
+            .any(|name| map.contains(&format!("`{name}`")));
+        if !named {
+            missing.push(rel);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "modules missing from ARCHITECTURE.md's map: {missing:?}"
+    );
+
+    // And the other way round: a `src/...` or `dir/file.rs` path the map names is a real file.
+    let mut dangling = Vec::new();
+    for quoted in map.split('`').skip(1).step_by(2) {
+        let path = quoted.trim();
+        if path.ends_with(".rs") && !path.contains(' ') && !path.contains('*') {
+            let candidates = [root.join(path), root.join("src").join(path)];
+            if !candidates.iter().any(|c| c.is_file()) {
+                dangling.push(path.to_string());
+            }
+        }
+    }
+    assert!(
+        dangling.is_empty(),
+        "ARCHITECTURE.md names files that do not exist: {dangling:?}"
+    );
+}
