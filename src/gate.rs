@@ -9,6 +9,7 @@
 use crate::baseline::{Change, ChangeKind, Comparison};
 use crate::changes::Scope;
 use crate::model::{Severity, Status};
+use crate::report::plural;
 use crate::report::{DiagnosticEntry, Report, RequirementEntry};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -216,14 +217,6 @@ fn more(n: usize) -> String {
         format!(" and {} more", n - NAMED)
     } else {
         String::new()
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -3,21 +3,26 @@
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `gate` and `report::*`.
 //! `cli` only wires them together.
+//!
+//! What is public is what something outside the crate uses: `cli` (the two binaries), and the
+//! parsers and data the integration tests, benches, fuzz targets and the generator drive
+//! directly (`model`, `config`, `discover`, `spec`, `source`, `evidence`, `report`). Every other
+//! stage is `pub(crate)`.
 
-pub mod baseline;
-pub mod changes;
+pub(crate) mod baseline;
+pub(crate) mod changes;
 pub mod cli;
 pub(crate) mod comparison;
 pub mod config;
 pub mod discover;
-pub mod evaluate;
+pub(crate) mod evaluate;
 pub mod evidence;
-pub mod gate;
-pub mod graph;
+pub(crate) mod gate;
+pub(crate) mod graph;
 pub(crate) mod help;
 pub(crate) mod history;
 pub(crate) mod ids;
-pub mod init;
+pub(crate) mod init;
 pub mod model;
 pub(crate) mod output;
 pub(crate) mod pipeline;

@@ -19,6 +19,7 @@ pub mod tracey;
 use crate::config::{Config, DEFAULT_HEADING_ID_PATTERN};
 use crate::discover::{self, Selection};
 use crate::model::{DefinitionStyle, RefForm};
+use crate::report::plural;
 use crate::{source, spec};
 use anyhow::{bail, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -707,14 +708,6 @@ pub fn run(root: &Path, force: bool) -> Result<String> {
         .map_err(|e| anyhow::anyhow!("internal error: the written config does not load: {e}"))?;
     crate::output::write_output(&path, text.as_bytes())?;
     Ok(describe(&findings, &path))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! `--changed-since`, only what the change touched is annotated, and one `notice` counts the rest,
 //! so a pull request is not buried under the project's older gaps.
 
+use super::plural;
 use super::{Report, RequirementEntry};
 use crate::changes::Scope;
 use crate::gate::{is_blocking, GateVerdict};
@@ -204,14 +205,6 @@ pub fn render(report: &Report, verdict: &GateVerdict, scope: Option<&Scope>) -> 
         );
     }
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 #[cfg(test)]

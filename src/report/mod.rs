@@ -17,6 +17,15 @@ use crate::model::{Code, Lifecycle, LineSpan, Severity, Status, TestStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// `s` unless `n` is one: "1 requirement", "2 requirements".
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 pub const SCHEMA: &str = "reqtrail-report/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
