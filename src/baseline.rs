@@ -99,6 +99,18 @@ pub fn load(path: &Path) -> Result<Report> {
     })
 }
 
+/// Reads a JSON report given to `diff` or `trend`; errors name the file and the schema.
+pub fn load_report(path: &Path) -> Result<Report> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read report {}", path.display()))?;
+    parse(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a reqtrail JSON report: {e}; write one with `reqtrail check --json FILE`",
+            path.display()
+        )
+    })
+}
+
 /// Parses a report from JSON text, checking the schema first so an unrelated JSON file gets a
 /// clear message instead of a missing-field error.
 pub fn parse(text: &str) -> Result<Report> {

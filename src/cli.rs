@@ -47,9 +47,62 @@ pub enum Command {
     Show(ShowArgs),
     /// Detect the conventions in use and write a commented reqtrail.toml.
     Init(InitArgs),
+    /// Compare two releases: each a JSON report or a git ref (analysed from git's object store).
+    Diff(DiffArgs),
+    /// Coverage and counts per release, over git refs or a folder of JSON reports.
+    Trend(TrendArgs),
     /// The user's guide: `help` lists the topics, `help TOPIC` prints one (`help check` is
     /// `check --help`).
     Help(HelpArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The older release: a JSON report (`reqtrail check --json`) or a git ref (tag, branch, commit).
+    pub old: String,
+    /// The newer release: a JSON report or a git ref.
+    pub new: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write release notes in Markdown (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write a self-contained HTML page (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the comparison as JSON, schema `reqtrail-diff/1` (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TrendArgs {
+    /// Git refs to analyse, oldest first (tags, branches, commits).
+    pub refs: Vec<String>,
+    /// Every tag matching this glob (e.g. `v*`), oldest first.
+    #[arg(long, value_name = "GLOB")]
+    pub tags: Option<String>,
+    /// Only the last N tags (of `--tags`, or of every tag).
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// A folder of JSON reports (`reqtrail check --json`) instead of git refs, in file-name order.
+    #[arg(long, value_name = "DIR")]
+    pub reports: Option<PathBuf>,
+    /// The project's root directory (the git repository the refs are read from).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Config file, read from the tree at each ref (default: ROOT/reqtrail.toml at the ref).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write the figures as CSV (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the figures as JSON, schema `reqtrail-trend/1` (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a self-contained HTML page with an inline SVG chart (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -135,6 +188,9 @@ pub struct CheckArgs {
     /// facts of the run, so it changes only when requirements, tests or results change.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// A folder of earlier JSON reports: the HTML report shows their trend, this run last.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -183,7 +239,134 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Help(args) => help(args),
+        Command::Diff(args) => diff(args),
+        Command::Trend(args) => trend(args),
     }
+}
+
+/// `reqtrail trend`: every release is read (or analysed, two at a time) before anything is
+/// written.
+fn trend(args: TrendArgs) -> Result<i32> {
+    use rayon::prelude::*;
+    one_stdout(&[
+        (&args.csv, "--csv"),
+        (&args.json, "--json"),
+        (&args.html, "--html"),
+    ])?;
+    let points = match &args.reports {
+        Some(dir) => {
+            if !args.refs.is_empty() || args.tags.is_some() || args.last.is_some() {
+                bail!("--reports reads a folder of JSON reports: give it without refs, --tags or --last");
+            }
+            crate::trend::from_folder(dir)?
+        }
+        None => {
+            let mut refs = args.refs.clone();
+            if args.tags.is_some() || args.last.is_some() {
+                let glob = args.tags.as_deref().unwrap_or("*");
+                let tags = crate::history::tags(&args.root, glob)?;
+                if tags.is_empty() {
+                    bail!("no tag matches `{glob}`: list them with `git tag --list '{glob}'` (in CI, fetch tags first)");
+                }
+                let skip = args.last.map_or(0, |n| tags.len().saturating_sub(n));
+                refs.extend(tags.into_iter().skip(skip));
+            }
+            if refs.is_empty() {
+                bail!("give git refs, --tags GLOB, --last N or --reports DIR");
+            }
+            let input = InputArgs {
+                root: args.root.clone(),
+                config: args.config.clone(),
+                spec: Vec::new(),
+                src: Vec::new(),
+                results: Vec::new(),
+                color: ColorChoice::Never,
+            };
+            let snapshots: Vec<crate::snapshot::Snapshot> = refs
+                .par_iter()
+                .map(|r| crate::snapshot::at_ref(r, &input))
+                .collect::<Result<_>>()?;
+            refs.iter()
+                .zip(&snapshots)
+                .map(|(r, s)| crate::trend::Point::of(r, &s.date, &s.report))
+                .collect()
+        }
+    };
+    type Render = fn(&[crate::trend::Point]) -> String;
+    let renderers: [(&Option<PathBuf>, Render); 3] = [
+        (&args.csv, crate::trend::csv),
+        (&args.json, crate::trend::json),
+        (&args.html, crate::trend::html),
+    ];
+    let rendered = renderers
+        .into_iter()
+        .filter_map(|(path, render)| path.as_ref().map(|p| (p, render(&points))))
+        .collect();
+    deliver(rendered, &crate::trend::table(&points))?;
+    Ok(0)
+}
+
+/// At most one output on standard output.
+fn one_stdout(outputs: &[(&Option<PathBuf>, &str)]) -> Result<()> {
+    let on_stdout: Vec<&str> = outputs
+        .iter()
+        .filter(|(p, _)| p.as_deref() == Some(std::path::Path::new("-")))
+        .map(|(_, flag)| *flag)
+        .collect();
+    if on_stdout.len() > 1 {
+        bail!(
+            "{} all write to standard output: send all but one to files",
+            on_stdout.join(" and ")
+        );
+    }
+    Ok(())
+}
+
+/// Writes rendered outputs (files atomically, `-` to standard output) and the terminal text
+/// (to standard error when standard output is taken).
+fn deliver(rendered: Vec<(&PathBuf, String)>, terminal: &str) -> Result<()> {
+    let mut stdout = None;
+    for (path, text) in rendered {
+        if path.as_os_str() == "-" {
+            stdout = Some(text);
+        } else {
+            write_output(path, text.as_bytes())?;
+        }
+    }
+    let terminal = report::terminal::escape(terminal, true).into_owned();
+    match stdout {
+        Some(text) => {
+            print_stdout(&text)?;
+            eprint!("{terminal}");
+        }
+        None => print_stdout(&terminal)?,
+    }
+    Ok(())
+}
+
+/// `reqtrail diff OLD NEW`: both sides are loaded (and analysed) first, every output rendered,
+/// and only then anything written, so a bad side writes nothing.
+fn diff(args: DiffArgs) -> Result<i32> {
+    one_stdout(&[
+        (&args.markdown, "--markdown"),
+        (&args.html, "--html"),
+        (&args.json, "--json"),
+    ])?;
+    let old = crate::snapshot::load(&args.old, &args.input)?;
+    let new = crate::snapshot::load(&args.new, &args.input)?;
+    let d = crate::release::compare(&old.label, &old.report, &new.label, &new.report);
+    type Render = fn(&crate::release::ReleaseDiff) -> String;
+    let renderers: [(&Option<PathBuf>, Render); 3] = [
+        (&args.markdown, crate::release::markdown),
+        (&args.html, crate::release::html),
+        (&args.json, crate::release::json),
+    ];
+    let rendered = renderers
+        .into_iter()
+        .filter_map(|(path, render)| path.as_ref().map(|p| (p, render(&d))))
+        .collect();
+    deliver(rendered, &crate::release::terminal(&d))?;
+    Ok(0)
 }
 
 fn help(args: HelpArgs) -> Result<i32> {
@@ -222,13 +405,21 @@ fn check(args: CheckArgs) -> Result<i32> {
         scope: compared.scope,
     };
     let verdict = gate::judge(&report, &options);
+    let history = match &args.history {
+        Some(dir) => {
+            let mut points = crate::trend::from_folder(dir)?;
+            points.push(crate::trend::Point::of("this run", "", &report));
+            Some(crate::trend::svg(&points))
+        }
+        None => None,
+    };
 
     // Text from input reaches the terminal (and a CI log) only with its control characters
     // escaped; the files written keep it as it is. Writing the JSON file scans the report for
     // that on the way; without one, the scan runs beside the rendering.
     let json_file = matches!(plan.output(OutputKind::Json), Some(Destination::File(_)));
     let (written, shown) = rayon::join(
-        || write_outputs(&plan, &report, &verdict, &options),
+        || write_outputs(&plan, &report, &verdict, &options, history.as_deref()),
         || (!json_file).then(|| report::terminal::escaped(&report)),
     );
     let (stdout, clean) = written?;
@@ -369,6 +560,7 @@ fn write_outputs(
     report: &Report,
     verdict: &gate::GateVerdict,
     options: &GateOptions,
+    history: Option<&str>,
 ) -> Result<(Option<String>, Option<bool>)> {
     use rayon::prelude::*;
     let mut targets: Vec<PathBuf> = Vec::new();
@@ -381,7 +573,8 @@ fn write_outputs(
             }
         }
     }
-    let deliver = |output: &plan::Output| deliver(output, plan, report, verdict, options);
+    let deliver =
+        |output: &plan::Output| deliver_output(output, plan, report, verdict, options, history);
     let delivered: Vec<Result<Delivered>> = if independent {
         plan.outputs.par_iter().map(deliver).collect()
     } else {
@@ -407,12 +600,13 @@ enum Delivered {
 }
 
 /// Renders one output and writes it to its file, or returns it for standard output.
-fn deliver(
+fn deliver_output(
     output: &plan::Output,
     plan: &CheckPlan,
     report: &Report,
     verdict: &gate::GateVerdict,
     options: &GateOptions,
+    history: Option<&str>,
 ) -> Result<Delivered> {
     if let (OutputKind::Json, Destination::File(path)) = (output.kind, &output.to) {
         let mut clean = true;
@@ -439,6 +633,7 @@ fn deliver(
                     .commit
                     .as_ref()
                     .and_then(|_| git_modified(&plan.input.root)),
+                history: history.map(str::to_string),
             };
             report::html::render(report, &options)?
         }

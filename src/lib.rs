@@ -27,11 +27,14 @@ pub mod model;
 pub(crate) mod output;
 pub(crate) mod pipeline;
 pub(crate) mod plan;
+pub(crate) mod release;
 pub mod report;
+pub(crate) mod snapshot;
 pub mod source;
 pub mod spec;
-pub mod suspect;
+pub(crate) mod suspect;
 pub(crate) mod targets;
 #[cfg(test)]
 pub(crate) mod testkit;
-pub mod worddiff;
+pub(crate) mod trend;
+pub(crate) mod worddiff;

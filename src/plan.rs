@@ -414,7 +414,7 @@ fn relative_with_parents(root: &Path, file: &Path) -> Option<String> {
 /// The root as reports show it (PRODUCT.md section 8 shows `.`): a relative root as given; an
 /// absolute one relative to the working directory when it lies inside it (`.` when it is it),
 /// else `.`, so no machine's directory layout enters the report.
-fn root_display(root: &Path) -> String {
+pub(crate) fn root_display(root: &Path) -> String {
     if root.is_absolute() {
         let inside = std::env::current_dir()
             .ok()

@@ -41,15 +41,6 @@ impl Suspicion {
             entry.tests.extend(found.tests);
         }
     }
-
-    /// Ids with at least one suspect test.
-    pub fn suspect_ids(&self) -> Vec<String> {
-        self.requirements
-            .iter()
-            .filter(|(_, r)| !r.tests.is_empty())
-            .map(|(id, _)| id.clone())
-            .collect()
-    }
 }
 
 fn differs(old: &str, new: &str) -> bool {

@@ -33,6 +33,8 @@ pub struct HtmlOptions {
     /// Whether the analysed git working tree had uncommitted changes (`None`: not a git
     /// checkout, or git could not tell), for the printed cover.
     pub modified: Option<bool>,
+    /// `--history DIR`: the trend chart (inline SVG from `trend::svg`, every text escaped).
+    pub history: Option<String>,
 }
 
 /// Renders the report as one HTML document. Fails only on a `--source-link` template that is
@@ -114,6 +116,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
             .map(|d| DiagnosticRow::new(d, source_link, commit))
             .collect::<Vec<_>>(),
         comparison => report.comparison,
+        history => options.history.clone().map(Value::from_safe_string),
         reworded => reworded_rows(report),
         csp => csp,
         css => Value::from_safe_string(css),
