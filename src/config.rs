@@ -58,6 +58,10 @@ pub struct Config {
     /// infers from dotted ids (PRODUCT.md section 13).
     #[serde(default)]
     pub dotted_parents: bool,
+    /// `[[policy]]`: release-policy classes with a coverage threshold each (PRODUCT.md
+    /// section 12).
+    #[serde(default)]
+    pub policy: Vec<crate::policy::PolicyClass>,
     /// Where the config was read from (as the user named it) and the line of each waiver, so
     /// diagnostics about waivers point at the right file and line.
     #[serde(skip)]

@@ -105,6 +105,7 @@ pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
         dirty: run.dirty,
         evidence,
         comparison: None,
+        policy: Vec::new(),
     }
 }
 
