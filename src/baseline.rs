@@ -435,6 +435,7 @@ mod tests {
             dirty: false,
             evidence: Default::default(),
             comparison: None,
+            policy: Vec::new(),
         }
     }
 

@@ -416,6 +416,7 @@ pub fn build_report(
         dirty: false,
         evidence: Default::default(),
         comparison: None,
+        policy: Vec::new(),
     }
 }
 
@@ -642,6 +643,7 @@ pub fn generated_report(n: usize) -> Report {
         dirty: false,
         evidence: Default::default(),
         comparison: None,
+        policy: Vec::new(),
     }
 }
 
