@@ -199,8 +199,6 @@ fn read_results(
     let mut all = Vec::new();
     let mut files = Vec::new();
     for path in paths {
-        let bytes = read_capped(path, cap)?;
-        let text = decode_results(&bytes);
         // Inside the root, shown relative to it like every other path; elsewhere as given.
         let display = path
             .canonicalize()
@@ -208,9 +206,22 @@ fn read_results(
             .zip(root.canonicalize().ok())
             .and_then(|(file, root)| discover::relative(&root, &file))
             .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
-        let results = evidence::parse_results(&display, &text)
-            .map_err(|e| anyhow::anyhow!("bad results file: {e}"))?;
-        files.push(evidence::describe(&display, &bytes, results.len()));
+        let input = std::fs::File::open(path)
+            .with_context(|| format!("cannot read results file {}", path.display()))?;
+        // Read as a stream: a device, a pipe or a runaway file is never read past the cap,
+        // and memory grows with the results kept, not with the file.
+        let (results, described) = match evidence::read_results(&display, Box::new(input), cap) {
+            Ok(read) => read,
+            Err(evidence::ReadError::OverCap) => anyhow::bail!(
+                "results file {} is over the {cap}-byte limit: raise `max-results-bytes` in reqtrail.toml if it is really that big",
+                path.display()
+            ),
+            Err(evidence::ReadError::Parse(e)) => anyhow::bail!("bad results file: {e}"),
+            Err(evidence::ReadError::Io(e)) => {
+                anyhow::bail!("cannot read results file {}: {e}", path.display())
+            }
+        };
+        files.push(described);
         all.extend(results);
     }
     Ok((Some(all), files))
@@ -225,54 +236,6 @@ pub fn git_dirty(root: &Path) -> bool {
         .stderr(std::process::Stdio::null())
         .output()
         .is_ok_and(|out| out.status.success() && !out.stdout.is_empty())
-}
-
-/// Reads a results file, stopping one byte past `cap`: a device, a pipe or a runaway file is
-/// never read further than that.
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let context = || format!("cannot read results file {}", path.display());
-    let file = std::fs::File::open(path).with_context(context)?;
-    let mut bytes = Vec::new();
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .with_context(context)?;
-    if bytes.len() as u64 > cap {
-        anyhow::bail!(
-            "results file {} is over the {cap}-byte limit: raise `max-results-bytes` in reqtrail.toml if it is really that big",
-            path.display()
-        );
-    }
-    Ok(bytes)
-}
-
-/// The text of a results file: UTF-8 (invalid bytes replaced), or UTF-16 as some Windows
-/// producers write JUnit, told by its byte-order mark or by the NUL next to the first `<`.
-fn decode_results(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    let utf16 = |bytes: &[u8], little: bool| {
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|p| {
-                if little {
-                    u16::from_le_bytes([p[0], p[1]])
-                } else {
-                    u16::from_be_bytes([p[0], p[1]])
-                }
-            })
-            .collect();
-        std::borrow::Cow::Owned(String::from_utf16_lossy(&units))
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
-        return utf16(rest, true);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
-        return utf16(rest, false);
-    }
-    match bytes {
-        [b'<', 0, ..] => utf16(bytes, true),
-        [0, b'<', ..] => utf16(bytes, false),
-        _ => String::from_utf8_lossy(bytes),
-    }
 }
 
 /// The commit checked out at `root`, if it is in a git repository and git is installed.

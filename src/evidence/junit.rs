@@ -12,7 +12,8 @@
 //! The reader is event based and keeps its own stack of open elements, so a file cut off
 //! mid-run (CI killed on timeout) is reported as truncated instead of yielding half the results.
 
-use super::{message, LineIndex, MAX_MESSAGE_CHARS};
+use super::stream::Source;
+use super::{message, MAX_MESSAGE_CHARS};
 use crate::model::{Location, Outcome, TestResult};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
@@ -124,10 +125,12 @@ struct State<'f> {
     results: Vec<TestResult>,
 }
 
-/// Parses JUnit XML; `text` starts (after blanks) with `<`.
-pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
-    let lines = LineIndex::new(text);
-    let mut reader = Reader::from_str(text);
+/// Parses JUnit XML as it streams in; the next byte of `source` is the first `<`. Only the
+/// current event is held (its bytes in one reused buffer), besides the results.
+pub(super) fn parse(file: &str, source: &mut Source) -> Result<Vec<TestResult>, String> {
+    // quick-xml counts positions from where it started reading.
+    let start = source.position();
+    let mut reader = Reader::from_reader(source);
     let mut state = State {
         file,
         decoder: reader.decoder(),
@@ -138,14 +141,17 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
         saw_root: false,
         results: Vec::new(),
     };
+    let mut buffer = Vec::new();
     loop {
         // Blanks before a tag come as their own text event, so this is where the `<` is.
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = match reader.read_event() {
+        reader.get_mut().mark();
+        let line = reader.get_ref().line();
+        buffer.clear();
+        let event = match reader.read_event_into(&mut buffer) {
             Ok(event) => event,
             Err(err) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-                let line = lines.line_of(at);
+                let at = start + reader.error_position();
+                let line = reader.get_ref().line_of(at);
                 return Err(match err {
                     quick_xml::Error::Syntax(syntax) => {
                         format!("{file}:{line}: truncated XML: {syntax}")
@@ -155,12 +161,11 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
             }
         };
         match event {
-            Event::Start(element) => state.open_element(&element, lines.line_of(before), false)?,
-            Event::Empty(element) => state.open_element(&element, lines.line_of(before), true)?,
+            Event::Start(element) => state.open_element(&element, line, false)?,
+            Event::Empty(element) => state.open_element(&element, line, true)?,
             Event::End(_) => state.close_element(),
             Event::Text(content) => {
                 if state.capturing() {
-                    let line = lines.line_of(before);
                     let content = content
                         .xml10_content()
                         .map_err(|e| format!("{file}:{line}: malformed XML text: {e}"))?;
@@ -169,7 +174,6 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
             }
             Event::CData(content) => {
                 if state.capturing() {
-                    let line = lines.line_of(before);
                     let content = content
                         .decode()
                         .map_err(|e| format!("{file}:{line}: malformed XML CDATA: {e}"))?;
@@ -178,7 +182,6 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
             }
             Event::GeneralRef(reference) => {
                 if state.capturing() {
-                    let line = lines.line_of(before);
                     let bad = |e: &dyn std::fmt::Display| {
                         format!("{file}:{line}: malformed XML reference: {e}")
                     };
@@ -201,7 +204,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
         }
     }
     // The last line that holds anything: where the file was cut off.
-    let last_line = lines.line_of(text.trim_end().len());
+    let last_line = reader.get_ref().last_content_line();
     if let Some((tag, opened)) = state.open.last() {
         let line = last_line;
         return Err(format!(

@@ -27,10 +27,12 @@
 //! libtest names carry no binary (`binary: None`); nextest's names do, as
 //! `BINARY_ID$module::test`, and are split on the first `$` (a Rust path has no `$`).
 
-use super::message;
+use super::stream::Source;
+use super::{clip_to, message, Opening};
 use crate::model::{Location, Outcome, TestResult};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::io::BufRead;
 
 /// The reason given to a test that started and never got a verdict.
 const CRASHED: &str = "no verdict: the test binary ended without finishing this test (it crashed, aborted or was killed) and its suite has no end event";
@@ -39,15 +41,38 @@ const CRASHED: &str = "no verdict: the test binary ended without finishing this 
 /// line of a `timeout` warning).
 type Open = HashMap<String, (u32, Option<u32>)>;
 
-/// Parses libtest JSON lines; at least one line starts with `{`.
-pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
+/// Parses libtest JSON lines as they stream in, one line held at a time. When the file does
+/// not open with `{` (`opening` is [`Opening::Other`]), some line must, or it is not a results
+/// file at all.
+pub(super) fn parse(
+    file: &str,
+    source: &mut Source,
+    opening: Opening,
+) -> Result<Vec<TestResult>, String> {
     let mut results = Vec::new();
     let mut open: Open = HashMap::new();
     let mut suite: Option<u32> = None;
     let mut suites = 0u32;
     let mut saw_event = false;
-    for (index, raw) in text.lines().enumerate() {
-        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    let mut braced = opening == Opening::Brace;
+    // The first line that holds anything, quoted when nothing here is JSON.
+    let mut first_text: Option<(u32, String)> = None;
+    let mut bytes = Vec::new();
+    loop {
+        let line = source.line();
+        bytes.clear();
+        let read = source
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| format!("{file}:{line}: cannot read: {e}"))?;
+        if read == 0 {
+            break;
+        }
+        let decoded = String::from_utf8_lossy(&bytes);
+        let raw = decoded.trim_end_matches(['\n', '\r']);
+        if first_text.is_none() && !raw.trim().is_empty() {
+            first_text = Some((line, clip_to(raw.trim(), 60)));
+        }
+        braced |= raw.trim_start().starts_with('{');
         let Some(json) = event_text(raw) else {
             continue;
         };
@@ -106,6 +131,13 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
         };
         open.remove(name);
         results.push(result(file, name, outcome, text, line, suite));
+    }
+    if !braced {
+        let (line, found) = first_text.unwrap_or((1, String::new()));
+        return Err(format!(
+            "{file}:{line}: not a test results file: expected JUnit XML or libtest JSON lines, \
+             found {found:?}"
+        ));
     }
     if !saw_event {
         return Err(format!(

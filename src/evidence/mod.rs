@@ -12,76 +12,127 @@ mod join;
 mod junit;
 mod libtest;
 mod provenance;
+mod stream;
 
 pub use join::{join, join_aliased, Join};
 pub use provenance::{describe, ResultsFile};
 
 use crate::model::TestResult;
+use std::io::BufRead;
+use stream::Source;
 
 /// Messages (failure text, captured output) are cut to this many characters: enough for the
 /// panic message and the first frames, while 20,000 failing tests stay a few megabytes.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
-/// Parses one results file; the format is detected from the content.
+/// Why a results file gave no results.
+#[derive(Debug)]
+pub enum ReadError {
+    /// It holds more than the cap allows (`max-results-bytes`); reading stopped there.
+    OverCap,
+    /// Not results, or damaged: one line `FILE:LINE: what is wrong`.
+    Parse(String),
+    /// The file could not be read (a directory, an I/O error): why.
+    Io(String),
+}
+
+/// Reads one results file from `input` as a stream, stopping past `cap` bytes: memory grows
+/// with the results kept, not with the file. The format is detected from the content; `file`
+/// is the name used in error messages and in each result's location.
+pub fn read_results(
+    file: &str,
+    input: Box<dyn std::io::Read + '_>,
+    cap: u64,
+) -> Result<(Vec<TestResult>, ResultsFile), ReadError> {
+    let mut source = Source::new(input, cap);
+    match detect_and_parse(file, &mut source) {
+        Ok(results) => {
+            let raw = source
+                .finish()
+                .map_err(|e| ReadError::Parse(format!("{file}:1: {e}")));
+            match raw {
+                Ok(raw) if !raw.over_cap => {
+                    let described =
+                        provenance::describe_raw(file, raw.sha256, &raw.head, results.len());
+                    Ok((results, described))
+                }
+                _ => Err(ReadError::OverCap),
+            }
+        }
+        Err(e) => {
+            if let Some(io) = source.io_error() {
+                return Err(ReadError::Io(io.to_string()));
+            }
+            if source.raw().over_cap {
+                return Err(ReadError::OverCap);
+            }
+            // The parsers' own messages may quote the input, line breaks and all (quick-xml
+            // names the mismatched closing tag as written): the error stays one line of
+            // bounded length.
+            let one_line: Vec<&str> = e.split(['\n', '\r']).map(str::trim).collect();
+            Err(ReadError::Parse(clip_to(
+                &one_line.join(" "),
+                MAX_ERROR_CHARS,
+            )))
+        }
+    }
+}
+
+/// Parses one results file held in memory; the format is detected from the content.
 /// `file` is the name used in error messages and in each result's location.
 pub fn parse_results(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
-    // The parsers' own messages may quote the input, line breaks and all (quick-xml names the
-    // mismatched closing tag as written): the error stays one line of bounded length.
-    detect_and_parse(file, text).map_err(|e| {
-        let one_line: Vec<&str> = e.split(['\n', '\r']).map(str::trim).collect();
-        clip_to(&one_line.join(" "), MAX_ERROR_CHARS)
-    })
+    match read_results(file, Box::new(text.as_bytes()), u64::MAX) {
+        Ok((results, _)) => Ok(results),
+        Err(ReadError::Parse(e)) => Err(e),
+        Err(ReadError::OverCap) => Err(format!("{file}:1: over the size limit")),
+        Err(ReadError::Io(e)) => Err(format!("{file}:1: cannot read: {e}")),
+    }
 }
 
 /// Error messages are cut to this many characters.
 const MAX_ERROR_CHARS: usize = 500;
 
-fn detect_and_parse(file: &str, text: &str) -> Result<Vec<TestResult>, String> {
+/// What the first non-blank character says the file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opening {
+    /// `{`: libtest JSON lines.
+    Brace,
+    /// Anything else: cargo's text in front of JSON lines, or not results at all.
+    Other,
+}
+
+fn detect_and_parse(file: &str, source: &mut Source) -> Result<Vec<TestResult>, String> {
+    let io = |e: std::io::Error| format!("{file}:1: cannot read: {e}");
     // A byte-order mark is common in files written by Windows tools; it is not content.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(start) = text.find(|c: char| !c.is_whitespace()) else {
-        return Err(format!(
-            "{file}:1: the results file is empty (expected JUnit XML or libtest JSON lines)"
-        ));
+    if source
+        .fill_buf()
+        .map_err(io)?
+        .starts_with("\u{feff}".as_bytes())
+    {
+        source.consume(3);
+    }
+    let first = loop {
+        let buffer = source.fill_buf().map_err(io)?;
+        let Some(&first) = buffer.first() else {
+            return Err(format!(
+                "{file}:1: the results file is empty (expected JUnit XML or libtest JSON lines)"
+            ));
+        };
+        let blanks = buffer
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        if blanks == 0 {
+            break first;
+        }
+        source.consume(blanks);
     };
-    match text[start..].chars().next() {
-        Some('<') => junit::parse(file, text),
-        Some('{') => libtest::parse(file, text),
+    match first {
+        b'<' => junit::parse(file, source),
+        b'{' => libtest::parse(file, source, Opening::Brace),
         // cargo's own stderr ("Compiling ...", "Running ...") often lands in front of the JSON
         // when both streams were captured; any line that opens a JSON object makes it JSON lines.
-        _ if text.lines().any(|l| l.trim_start().starts_with('{')) => libtest::parse(file, text),
-        _ => {
-            let line = LineIndex::new(text).line_of(start);
-            let first_line = text[start..].lines().next().unwrap_or("");
-            Err(format!(
-                "{file}:{line}: not a test results file: expected JUnit XML or libtest JSON lines, \
-                 found {:?}",
-                clip_to(first_line, 60)
-            ))
-        }
-    }
-}
-
-/// Maps byte offsets to 1-based line numbers.
-pub(crate) struct LineIndex {
-    newlines: Vec<usize>,
-}
-
-impl LineIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        LineIndex {
-            newlines: text
-                .bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i)
-                .collect(),
-        }
-    }
-
-    pub(crate) fn line_of(&self, offset: usize) -> u32 {
-        let line = self.newlines.partition_point(|&nl| nl < offset) + 1;
-        u32::try_from(line).unwrap_or(u32::MAX)
+        _ => libtest::parse(file, source, Opening::Other),
     }
 }
 
@@ -96,7 +147,7 @@ pub(crate) fn message(text: &str) -> Option<String> {
 }
 
 /// The first `max` characters of `text`, with an ellipsis when something was cut.
-fn clip_to(text: &str, max: usize) -> String {
+pub(crate) fn clip_to(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         None => text.to_string(),
         Some((cut, _)) => format!("{}…", text[..cut].trim_end()),

@@ -27,14 +27,18 @@ pub struct ResultsFile {
     pub results: usize,
 }
 
-/// Bytes of the head searched for the producer's attributes.
-const HEAD_BYTES: usize = 64 * 1024;
+use super::stream::HEAD_BYTES;
 
 /// Describes one results file from its bytes and the number of results read from it.
 pub fn describe(path: &str, bytes: &[u8], results: usize) -> ResultsFile {
     let digest = Sha256::digest(bytes);
     let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(HEAD_BYTES)]);
+    describe_raw(path, sha256, &bytes[..bytes.len().min(HEAD_BYTES)], results)
+}
+
+/// Describes one results file from its SHA-256 and its head, as a streaming read gives them.
+pub(crate) fn describe_raw(path: &str, sha256: String, head: &[u8], results: usize) -> ResultsFile {
+    let head = String::from_utf8_lossy(&head[..head.len().min(HEAD_BYTES)]);
     let head = head.trim_start_matches('\u{feff}').trim_start();
     let (producer, run_id, timestamp) = if head.starts_with('<') {
         let root = start_tag(head, "testsuites");
