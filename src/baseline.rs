@@ -383,6 +383,8 @@ mod tests {
             fields: Default::default(),
             verified_by: vec![],
             implemented_by: vec![],
+            levels: vec![],
+            defects: vec![],
             previous: None,
         }
     }
@@ -434,6 +436,8 @@ mod tests {
             diagnostics,
             dirty: false,
             evidence: Default::default(),
+            levels: vec![],
+            defect_link: None,
             comparison: None,
             policy: Vec::new(),
         }

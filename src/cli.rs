@@ -47,6 +47,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Detect the conventions in use and write a commented reqtrail.toml.
     Init(InitArgs),
+    /// Append a verification record (an inspection, a manual run, a review...) made against
+    /// the requirement's current revision and text.
+    Record(RecordArgs),
     /// Compare two releases: each a JSON report or a git ref (analysed from git's object store).
     Diff(DiffArgs),
     /// Coverage and counts per release, over git refs or a folder of JSON reports.
@@ -209,6 +212,44 @@ pub struct ShowArgs {
     pub changed_since: Option<String>,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct RecordArgs {
+    /// The requirement id.
+    pub id: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How it was verified: inspection, analysis, demonstration, review or manual.
+    #[arg(long)]
+    pub method: String,
+    /// The outcome.
+    #[arg(long, value_enum)]
+    pub result: RecordResult,
+    /// Who verified it.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// What was checked, or what went wrong.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// A link to the checklist, minutes or test log.
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+    /// The version or commit verified.
+    #[arg(long = "build", value_name = "VERSION")]
+    pub version: Option<String>,
+    /// When (YYYY-MM-DD); today by default (`SOURCE_DATE_EPOCH` when set).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The records file to append to, relative to ROOT (default verification/records.toml).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordResult {
+    Pass,
+    Fail,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -239,9 +280,145 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Help(args) => help(args),
+        Command::Record(args) => record(args),
         Command::Diff(args) => diff(args),
         Command::Trend(args) => trend(args),
     }
+}
+
+/// `reqtrail record`: checks everything, then appends one `[[record]]` to the records file.
+fn record(args: RecordArgs) -> Result<i32> {
+    use crate::model::{Location, Outcome, Record, METHODS};
+    let method = args.method.trim().to_ascii_lowercase();
+    if method == "test" || !METHODS.contains(&method.as_str()) {
+        bail!(
+            "--method {}: a record's method is one of {} (tests are read from their results files)",
+            args.method,
+            METHODS[1..].join(", ")
+        );
+    }
+    if args.by.trim().is_empty() {
+        bail!("--by needs the name of who verified it");
+    }
+    let date = match &args.date {
+        Some(date) if crate::records::valid_date(date.trim()) => date.trim()[..10].to_string(),
+        Some(date) => bail!("--date {date} is not a date: write YYYY-MM-DD, e.g. 2026-11-20"),
+        None => pipeline::today()?,
+    };
+    let input = plan::resolve_input(&args.input)?;
+    let file = args
+        .file
+        .clone()
+        .unwrap_or_else(|| "verification/records.toml".to_string());
+    let rel = file.trim_start_matches("./").replace('\\', "/");
+    if std::path::Path::new(&rel).is_absolute() || rel.split('/').any(|part| part == "..") {
+        bail!("--file {file} must be a path inside the project, relative to its root");
+    }
+    if !crate::discover::is_records_file(&rel) || rel.to_ascii_lowercase().ends_with(".xml") {
+        bail!("--file {file}: records are appended to a .toml file");
+    }
+    if !crate::discover::records_match(&input.selection, &rel)? {
+        bail!(
+            "--file {file} is outside the records globs ({}), so the record would never be read: choose a file under them, or add a glob for it to `records` in reqtrail.toml",
+            input.selection.records.join(", ")
+        );
+    }
+    let Analysis { report, .. } = pipeline::analyze(&input)?;
+    let index = find_requirement(&report, &args.id)?;
+    let requirement = &report.requirements[index];
+    let record = Record {
+        requirement: requirement.id.clone(),
+        revision: Some(requirement.revision),
+        fingerprint: Some(requirement.fingerprint.clone()).filter(|f| !f.is_empty()),
+        method,
+        outcome: match args.result {
+            RecordResult::Pass => Outcome::Passed,
+            RecordResult::Fail => Outcome::Failed,
+        },
+        by: args.by.trim().to_string(),
+        date,
+        version: args.version.clone(),
+        note: args.note.clone(),
+        link: args.link.clone(),
+        location: Location::new(rel.clone(), 1),
+    };
+    let path = input.root.join(&rel);
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not UTF-8 text: fix it before appending",
+                path.display()
+            )
+        })?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !existing.trim().is_empty() {
+        let parsed = crate::records::parse_records(&rel, &existing);
+        if let Some(bad) = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.message.starts_with("not a valid TOML"))
+        {
+            bail!(
+                "{rel}:{}: {}; fix it before appending to it",
+                bad.location.as_ref().map_or(1, |l| l.line),
+                bad.message
+            );
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let text = crate::records::write::append_to(&existing, &record);
+    write_output(&path, text.as_bytes())?;
+    print_stdout(&format!(
+        "recorded {} {} of {} (revision {}{}) by {} on {} in {rel}\n",
+        match record.outcome {
+            Outcome::Passed => "passing",
+            _ => "failing",
+        },
+        record.method,
+        record.requirement,
+        requirement.revision,
+        record
+            .fingerprint
+            .as_deref()
+            .map(|f| format!(", fingerprint {f}"))
+            .unwrap_or_default(),
+        record.by,
+        record.date
+    ))?;
+    Ok(0)
+}
+
+/// The index of requirement `id` (a revision suffix allowed), or an error with a did-you-mean.
+fn find_requirement(report: &Report, id: &str) -> Result<usize> {
+    let wanted = crate::ids::without_revision(id);
+    let found = report
+        .requirements
+        .iter()
+        .position(|r| r.id == id)
+        .or_else(|| report.requirements.iter().position(|r| r.id == wanted));
+    if let Some(index) = found {
+        return Ok(index);
+    }
+    // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
+    // the edit-distance suggester (which counts every changed letter) would not offer.
+    let same_but_case = report
+        .requirements
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(id) || r.id.eq_ignore_ascii_case(wanted))
+        .map(|r| r.id.clone());
+    let suggestion = same_but_case
+        .or_else(|| {
+            crate::graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
+                .suggest(id)
+        })
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    bail!("no requirement `{id}` is defined{suggestion}");
 }
 
 /// `reqtrail trend`: every release is read (or analysed, two at a time) before anything is
@@ -452,29 +629,7 @@ fn show(args: ShowArgs) -> Result<i32> {
     let Analysis {
         report, unreadable, ..
     } = analysis;
-    let wanted = crate::ids::without_revision(&args.id);
-    let found = report
-        .requirements
-        .iter()
-        .position(|r| r.id == args.id)
-        .or_else(|| report.requirements.iter().position(|r| r.id == wanted));
-    let Some(index) = found else {
-        // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
-        // the edit-distance suggester (which counts every changed letter) would not offer.
-        let same_but_case = report
-            .requirements
-            .iter()
-            .find(|r| r.id.eq_ignore_ascii_case(&args.id) || r.id.eq_ignore_ascii_case(wanted))
-            .map(|r| r.id.clone());
-        let suggestion = same_but_case
-            .or_else(|| {
-                crate::graph::Suggester::new(report.requirements.iter().map(|r| r.id.as_str()))
-                    .suggest(&args.id)
-            })
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        bail!("no requirement `{}` is defined{suggestion}", args.id);
-    };
+    let index = find_requirement(&report, &args.id)?;
     // Escaped for the terminal like `check`'s summary; the index is the same in both.
     let shown = report::terminal::escaped(&report);
     let Some(requirement) = shown.requirements.get(index) else {

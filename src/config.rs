@@ -12,6 +12,8 @@ use std::path::Path;
 
 /// Default for the heading style's id pattern (PRODUCT.md section 3).
 pub const DEFAULT_HEADING_ID_PATTERN: &str = r"[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+";
+/// Where verification records live unless the config says otherwise.
+pub const DEFAULT_RECORDS_GLOB: &str = "verification/**";
 /// Files larger than this are skipped with a warning unless the config raises it.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The default cap on one results file: JUnit for 100,000 tests with long messages stays far
@@ -62,6 +64,19 @@ pub struct Config {
     /// section 12).
     #[serde(default)]
     pub policy: Vec<crate::policy::PolicyClass>,
+    /// Globs selecting verification records and committed external results (PRODUCT.md
+    /// section 11): `*.toml` record files, `*.csv` exports, `*.xml` JUnit files;
+    /// [`DEFAULT_RECORDS_GLOB`] by default.
+    #[serde(default)]
+    pub records: Vec<String>,
+    /// A regex finding requirement ids in the name or classname of an external JUnit case
+    /// (one that matches no Rust test), for suites that cannot write properties. The whole
+    /// match is the id, unless the regex has a capture group, whose text is.
+    pub external_id_pattern: Option<String>,
+    /// A link to a defect in the tracker, `{id}` standing for the defect's id
+    /// (`https://tracker.example/browse/{id}`).
+    #[serde(alias = "defect_link")]
+    pub defect_link: Option<String>,
     /// Where the config was read from (as the user named it) and the line of each waiver, so
     /// diagnostics about waivers point at the right file and line.
     #[serde(skip)]
@@ -178,6 +193,20 @@ impl Config {
                 format!("{line}: id-pattern is not a valid regex: {e}")
             })?;
         }
+        if let Some(pattern) = &config.external_id_pattern {
+            regex::Regex::new(pattern).map_err(|e| {
+                let line = line_of_key(text, "external-id-pattern").unwrap_or(1);
+                format!("{line}: external-id-pattern is not a valid regex: {e}")
+            })?;
+        }
+        if let Some(template) = &config.defect_link {
+            crate::defects::check_link(template).map_err(|e| {
+                let line = line_of_key(text, "defect-link")
+                    .or_else(|| line_of_key(text, "defect_link"))
+                    .unwrap_or(1);
+                format!("{line}: defect-link {e}")
+            })?;
+        }
         config.check_prefixes(text)?;
         config.check_globs(text)?;
         Ok(config)
@@ -216,6 +245,7 @@ impl Config {
             ("spec", &self.spec),
             ("src", &self.src),
             ("exclude", &self.exclude),
+            ("records", &self.records),
         ] {
             for glob in globs {
                 if let Err(e) = crate::discover::parse_glob(glob) {
@@ -240,6 +270,13 @@ impl Config {
             ),
             None => "reqtrail.toml".to_string(),
         }
+    }
+
+    /// The regex of `external-id-pattern`, validated in `parse`.
+    pub fn external_id_regex(&self) -> Option<regex::Regex> {
+        self.external_id_pattern
+            .as_deref()
+            .and_then(|p| regex::Regex::new(p).ok())
     }
 
     /// Marker prefixes: `r` always, plus the configured ones, sorted and unique.

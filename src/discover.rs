@@ -25,6 +25,9 @@ pub struct InputFile {
 pub struct Inputs {
     pub specs: Vec<InputFile>,
     pub sources: Vec<(InputFile, CrateUnit)>,
+    /// Verification records (`.toml`, `.csv`) and committed JUnit results (`.xml`) under the
+    /// records globs.
+    pub records: Vec<InputFile>,
     /// Unreadable directories and the like, found while walking.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -35,6 +38,8 @@ pub struct Selection {
     pub spec: Vec<String>,
     pub src: Vec<String>,
     pub exclude: Vec<String>,
+    /// Verification records and committed external results (`verification/**` by default).
+    pub records: Vec<String>,
 }
 
 impl Selection {
@@ -52,6 +57,7 @@ impl Selection {
             spec: pick(cli_spec, &config.spec, "**/*.md"),
             src: pick(cli_src, &config.src, "**/*.rs"),
             exclude: config.exclude.clone(),
+            records: pick(&[], &config.records, crate::config::DEFAULT_RECORDS_GLOB),
         }
     }
 }
@@ -126,6 +132,7 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
     let spec_set = glob_set(&selection.spec, "--spec")?;
     let src_set = glob_set(&selection.src, "--src")?;
     let exclude_set = glob_set(&selection.exclude, "exclude")?;
+    let records_set = glob_set(&selection.records, "records")?;
 
     let mut inputs = Inputs::default();
     // Which globs selected at least one file: a configured glob that selects none is a warning.
@@ -199,6 +206,8 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
                 hits.into_iter().for_each(|h| src_hits[h] = true);
                 rust_files.push(file);
             }
+        } else if is_records_file(&file.rel) && records_set.is_match(&file.rel) {
+            inputs.records.push(file);
         }
     }
     // A file named outright (`--spec docs/generated/spec.md`) is read even when an ignore file
@@ -249,8 +258,22 @@ pub fn discover(root: &Path, selection: &Selection) -> Result<Inputs> {
         inputs.sources.push((file, unit));
     }
     inputs.specs.sort_by(|a, b| a.rel.cmp(&b.rel));
+    inputs.records.sort_by(|a, b| a.rel.cmp(&b.rel));
     inputs.sources.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
     Ok(inputs)
+}
+
+/// Whether the records globs select `rel` (a root-relative path).
+pub fn records_match(selection: &Selection, rel: &str) -> Result<bool> {
+    Ok(glob_set(&selection.records, "records")?.is_match(rel))
+}
+
+/// The kinds of file read under the records globs: TOML and CSV records, JUnit XML results.
+pub fn is_records_file(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    [".toml", ".csv", ".xml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// The first of `dir`'s ignore files (`.gitignore`, `.ignore`, `.git/info/exclude`, symlinks

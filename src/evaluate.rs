@@ -24,6 +24,8 @@ pub struct RunInfo {
     pub dirty: bool,
     /// The results files read, in order.
     pub results_files: Vec<crate::evidence::ResultsFile>,
+    /// The config's `defect-link` template (checked when the config was read).
+    pub defect_link: Option<String>,
 }
 
 /// The verdict on one requirement before it is written into the report.
@@ -35,6 +37,11 @@ struct Verdict {
     failing_test: Option<String>,
     /// At least one passing (or, without results, present) non-stale test in its subtree.
     has_evidence: bool,
+    /// The known defects beside its failure: its own, and those of the failing child it
+    /// inherits the failure from.
+    defects: Vec<String>,
+    /// The levels it has passing evidence of (`utest`, `itest`, `stest`, `impl`, methods).
+    levels: Vec<String>,
 }
 
 pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
@@ -82,6 +89,7 @@ pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
+    let levels = level_coverage(model, &requirements);
     let documents = grouped(&requirements, |r| r.file.clone());
     let areas = grouped(&requirements, |r| r.area.clone());
 
@@ -104,9 +112,65 @@ pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
         diagnostics,
         dirty: run.dirty,
         evidence,
+        levels,
+        defect_link: run.defect_link.clone(),
         comparison: None,
         policy: Vec::new(),
     }
+}
+
+/// Coverage per level: how many counted, unwaived requirements have passing evidence of each
+/// level, and how many of those that need it (`Needs:`, `Verification:`) have it.
+fn level_coverage(
+    model: &Model,
+    entries: &[RequirementEntry],
+) -> Vec<crate::report::LevelCoverage> {
+    let mut by_level: BTreeMap<(usize, String), (usize, usize, usize)> = BTreeMap::new();
+    let mut denominator = 0;
+    for (i, entry) in entries.iter().enumerate() {
+        if !entry.lifecycle.is_counted() || entry.status == Status::Waived {
+            continue;
+        }
+        denominator += 1;
+        for level in &entry.levels {
+            by_level
+                .entry((level_rank(level), level.clone()))
+                .or_default()
+                .0 += 1;
+        }
+        let requirement = &model.requirements[i];
+        let mut wanted: Vec<String> = requirement
+            .needs
+            .iter()
+            .map(|n| n.trim().to_ascii_lowercase())
+            .filter(|n| is_level(n) && n != "test")
+            .chain(
+                methods_of(requirement)
+                    .into_iter()
+                    .filter(|m| m != "test" && crate::model::METHODS.contains(&m.as_str())),
+            )
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        for level in wanted {
+            let has = entry.levels.contains(&level);
+            let slot = by_level.entry((level_rank(&level), level)).or_default();
+            slot.1 += 1;
+            slot.2 += usize::from(has);
+        }
+    }
+    by_level
+        .into_iter()
+        .map(
+            |((_, level), (requirements, needed, met))| crate::report::LevelCoverage {
+                level,
+                requirements,
+                percent: percent(requirements, denominator),
+                needed,
+                met,
+            },
+        )
+        .collect()
 }
 
 /// Every result a requirement's status does not show (PRODUCT.md section 11): results that
@@ -199,6 +263,8 @@ fn verdicts(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Vec<Verdict> {
                 reason: "not evaluated".to_string(),
                 failing_test: None,
                 has_evidence: false,
+                defects: Vec::new(),
+                levels: Vec::new(),
             })
         })
         .collect()
@@ -214,8 +280,14 @@ fn judge(
     let links = &model.verified_by[i];
     // Stale and suspect links are evidence made for other text: shown, never counted.
     let current: Vec<_> = links.iter().filter(|l| !l.stale && !l.suspect).collect();
-    let has_suspect = links.iter().any(|l| l.stale || l.suspect);
+    let has_suspect =
+        links.iter().any(|l| l.stale || l.suspect) || model.evidenced_by[i].iter().any(|l| l.stale);
     let test = |l: &&crate::graph::VerifyLink| &model.tests[l.test];
+    let others: Vec<&crate::graph::OtherEvidence> = model.evidenced_by[i]
+        .iter()
+        .filter(|l| !l.stale)
+        .map(|l| &model.evidence[l.evidence])
+        .collect();
 
     let own_failure = current
         .iter()
@@ -228,6 +300,17 @@ fn judge(
                 t.status.as_str()
             ),
             None => format!("test `{}` {}", t.test.name, t.status.as_str()),
+        })
+        .or_else(|| {
+            others
+                .iter()
+                .find(|e| matches!(e.status, TestStatus::Failed | TestStatus::Errored))
+                .map(|e| match e.kind {
+                    crate::model::EvidenceKind::Record => {
+                        format!("record `{}` failed ({})", e.name, e.location)
+                    }
+                    _ => format!("system test `{}` {}", e.name, e.status.as_str()),
+                })
         });
     let mut active_children: Vec<&(usize, &Verdict)> = children
         .iter()
@@ -236,12 +319,23 @@ fn judge(
     // By id, so the child named in a reason and the list of unfinished children read sorted
     // rather than in the order the edges were added.
     active_children.sort_by(|a, b| model.requirements[a.0].id.cmp(&model.requirements[b.0].id));
-    let child_failure = active_children.iter().find_map(|(c, v)| {
+    let failing_child = active_children
+        .iter()
+        .find(|(_, v)| v.failing_test.is_some());
+    let child_failure = failing_child.and_then(|(c, v)| {
         v.failing_test
             .as_ref()
             .map(|why| format!("child `{}` is failing ({why})", model.requirements[*c].id))
     });
     let failing_test = own_failure.clone().or(child_failure);
+    let mut defects = own_defects(model, i);
+    if own_failure.is_none() {
+        if let Some((_, v)) = failing_child {
+            defects.extend(v.defects.iter().cloned());
+        }
+    }
+    defects.sort();
+    defects.dedup();
 
     let counts_as_evidence = |status: TestStatus, ignored: bool| {
         if model.results_given {
@@ -250,11 +344,34 @@ fn judge(
             !ignored
         }
     };
-    let own_evidence = current
+    let passing_tests: Vec<&crate::graph::TestNode> = current
         .iter()
         .map(test)
         .filter(|t| counts_as_evidence(t.status, t.test.ignored))
-        .count();
+        .collect();
+    let passing_others: Vec<&&crate::graph::OtherEvidence> = others
+        .iter()
+        .filter(|e| e.status == TestStatus::Passed)
+        .collect();
+    let mut levels: Vec<String> = passing_tests
+        .iter()
+        .map(|t| test_level(&t.test.binary, &t.file).to_string())
+        .chain(passing_others.iter().map(|e| e.level.clone()))
+        .collect();
+    if !model.implemented_by[i].is_empty() {
+        levels.push("impl".to_string());
+    }
+    levels.sort_by_key(|l| level_rank(l));
+    levels.dedup();
+
+    let lacking = lacking(model, i, &levels, diagnostics);
+    let needs_impl = requirement
+        .needs
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case("impl"));
+    let own_evidence = passing_tests.len()
+        + passing_others.len()
+        + usize::from(needs_impl && !model.implemented_by[i].is_empty());
 
     if !current.is_empty() && current.iter().map(test).all(|t| t.test.ignored) {
         let names: Vec<&str> = current.iter().map(|l| test(l).test.name.as_str()).collect();
@@ -278,27 +395,42 @@ fn judge(
         .map(|(c, _)| model.requirements[*c].id.as_str())
         .collect();
     let child_evidence = active_children.iter().any(|(_, v)| v.has_evidence);
-    // A requirement with tests of its own needs one of them to count; one without (a pure
-    // grouping of children) is carried by its children's evidence.
-    let own_ok = current.is_empty() || own_evidence > 0;
-    let has_evidence = own_evidence > 0 || (current.is_empty() && child_evidence);
+    // A requirement with evidence of its own needs one piece of it to count; one without (a
+    // pure grouping of children) is carried by its children's evidence.
+    let has_own_links = !current.is_empty() || !others.is_empty();
+    let own_ok = !has_own_links || own_evidence > 0;
+    let has_evidence = own_evidence > 0 || (!has_own_links && child_evidence);
     let waiver = waiver_of(model, i);
 
     let (status, reason) = if let Some(why) = &failing_test {
         (Status::Failing, why.clone())
     } else if let Some(reason) = waiver {
         (Status::Waived, format!("waived: {reason}"))
-    } else if has_evidence && unfinished_children.is_empty() {
+    } else if has_evidence && unfinished_children.is_empty() && lacking.is_empty() {
         (
             Status::Verified,
-            verified_reason(model, own_evidence, active_children.len()),
+            verified_reason(
+                model,
+                &passing_tests,
+                &passing_others,
+                active_children.len(),
+            ),
         )
+    } else if has_evidence && !lacking.is_empty() {
+        let mut reason = lacking.join("; ");
+        if !unfinished_children.is_empty() {
+            reason.push_str(&format!(
+                "; children not verified: {}",
+                unfinished_children.join(", ")
+            ));
+        }
+        (Status::Partial, reason)
     } else if has_evidence {
         (
             Status::Partial,
             format!("children not verified: {}", unfinished_children.join(", ")),
         )
-    } else if has_suspect && current.is_empty() {
+    } else if has_suspect && current.is_empty() && others.is_empty() {
         (Status::Suspect, suspect_reason(model, i))
     } else if !own_ok && child_evidence {
         (
@@ -308,6 +440,12 @@ fn judge(
                 unverified_reason(model, i)
             ),
         )
+    } else if !lacking.is_empty() && !has_own_links {
+        let mut reason = lacking.join("; ");
+        if model.evidenced_by[i].iter().any(|l| l.stale) {
+            reason.push_str(" (its records were made against an older revision)");
+        }
+        (Status::Unverified, reason)
     } else {
         (Status::Unverified, unverified_reason(model, i))
     };
@@ -316,7 +454,135 @@ fn judge(
         reason,
         failing_test,
         has_evidence,
+        defects,
+        levels,
     }
+}
+
+/// The level of a Rust test: `itest` for an integration test (a `tests/*.rs` binary), `utest`
+/// for a test inside the crate's own sources (unit tests, doctests).
+pub fn test_level(binary: &str, file: &str) -> &'static str {
+    let integration_binary = binary
+        .split_once("::")
+        .is_some_and(|(_, target)| !target.is_empty() && !target.contains('/'));
+    let under_tests = (file.starts_with("tests/") || file.contains("/tests/"))
+        && !file.starts_with("src/")
+        && !file.contains("/src/");
+    if integration_binary || under_tests {
+        "itest"
+    } else {
+        "utest"
+    }
+}
+
+/// The order levels are listed in: code, then tests from the smallest, then people's records.
+pub fn level_rank(level: &str) -> usize {
+    const ORDER: [&str; 9] = [
+        "impl",
+        "utest",
+        "itest",
+        "stest",
+        "manual",
+        "inspection",
+        "analysis",
+        "demonstration",
+        "review",
+    ];
+    ORDER
+        .iter()
+        .position(|l| *l == level)
+        .unwrap_or(ORDER.len())
+}
+
+/// The levels `Needs:` can name besides artifact types, and the record methods.
+fn is_level(word: &str) -> bool {
+    level_rank(word) < 9 || word == "test"
+}
+
+/// What a requirement's `Verification:` methods and `Needs:` levels still lack, each as
+/// `needs X: ...`; an unknown method is an `unknown-method` warning.
+fn lacking(
+    model: &Model,
+    i: usize,
+    levels: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let requirement = &model.requirements[i];
+    let has = |level: &str| levels.iter().any(|l| l == level);
+    let any_test = has("utest") || has("itest") || has("stest");
+    let mut lacking = Vec::new();
+    for method in methods_of(requirement) {
+        if !crate::model::METHODS.contains(&method.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownMethod,
+                    format!(
+                        "`{}` lists verification method `{method}`, which reqtrail does not know: the methods are {}",
+                        requirement.id,
+                        crate::model::METHODS.join(", ")
+                    ),
+                    Some(requirement.location.clone()),
+                )
+                .about(requirement.id.clone()),
+            );
+            continue;
+        }
+        if method == "test" && !any_test {
+            lacking.push("needs test: no passing test".to_string());
+        } else if method != "test" && !has(&method) {
+            lacking.push(format!("needs {method}: no record"));
+        }
+    }
+    for need in &requirement.needs {
+        let need = need.trim().to_ascii_lowercase();
+        let met = if need == "test" {
+            any_test
+        } else if is_level(&need) {
+            has(&need)
+        } else {
+            // An OpenFastTrace artifact type (`dsn`, `arch`...): an item of that type covers it.
+            let prefix = format!("{need}~");
+            model.children_of(i).any(|c| {
+                model.requirements[c]
+                    .id
+                    .to_ascii_lowercase()
+                    .starts_with(&prefix)
+            })
+        };
+        if !met {
+            lacking.push(format!("needs {need}: none"));
+        }
+    }
+    lacking.dedup();
+    lacking
+}
+
+/// The methods `Verification:` lists, lower-cased; none when it is absent (then any passing
+/// evidence counts, as for `test`).
+fn methods_of(requirement: &crate::model::Requirement) -> Vec<String> {
+    let mut methods: Vec<String> = requirement
+        .verification
+        .as_deref()
+        .unwrap_or("")
+        .split([',', ' ', ';'])
+        .map(|m| m.trim().to_ascii_lowercase())
+        .filter(|m| !m.is_empty())
+        .collect();
+    methods.dedup();
+    methods
+}
+
+/// Its own known defects: the `Defect:` attribute, and the defects named on its tests.
+fn own_defects(model: &Model, i: usize) -> Vec<String> {
+    let mut defects: Vec<String> = model.requirements[i]
+        .fields
+        .get("Defect")
+        .map(|v| crate::defects::from_attribute(v))
+        .unwrap_or_default();
+    for link in &model.verified_by[i] {
+        defects.extend(model.tests[link.test].defects.iter().cloned());
+    }
+    defects
 }
 
 fn waiver_of(model: &Model, i: usize) -> Option<&str> {
@@ -327,19 +593,57 @@ fn waiver_of(model: &Model, i: usize) -> Option<&str> {
     }
 }
 
-fn verified_reason(model: &Model, own: usize, children: usize) -> String {
-    let tests = match (own, model.results_given) {
-        (0, _) => String::new(),
-        (1, true) => "1 passing test".to_string(),
-        (n, true) => format!("{n} passing tests"),
-        (1, false) => "1 test (no results given)".to_string(),
-        (n, false) => format!("{n} tests (no results given)"),
+fn verified_reason(
+    model: &Model,
+    tests: &[&crate::graph::TestNode],
+    others: &[&&crate::graph::OtherEvidence],
+    children: usize,
+) -> String {
+    let mut parts = Vec::new();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
     };
-    match (tests.is_empty(), children) {
+    match (tests.len(), model.results_given) {
+        (0, _) => {}
+        (n, true) => parts.push(plural(n, "passing test", "passing tests")),
+        (n, false) => parts.push(format!("{} (no results given)", plural(n, "test", "tests"))),
+    }
+    let externals = others
+        .iter()
+        .filter(|e| e.kind == crate::model::EvidenceKind::External)
+        .count();
+    if externals > 0 {
+        parts.push(plural(
+            externals,
+            "passing system test",
+            "passing system tests",
+        ));
+    }
+    let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in others
+        .iter()
+        .filter(|e| e.kind == crate::model::EvidenceKind::Record)
+    {
+        *methods.entry(e.level.as_str()).or_default() += 1;
+    }
+    for (method, n) in methods {
+        parts.push(plural(
+            n,
+            &format!("passing {method} record"),
+            &format!("passing {method} records"),
+        ));
+    }
+    let evidence = parts.join(", ");
+    match (evidence.is_empty(), children) {
+        (true, 0) => "verified by its implementation (Needs: impl)".to_string(),
         (true, _) => format!("all {children} active children verified or waived"),
-        (false, 0) => format!("verified by {tests}"),
+        (false, 0) => format!("verified by {evidence}"),
         (false, _) => {
-            format!("verified by {tests}; all {children} active children verified or waived")
+            format!("verified by {evidence}; all {children} active children verified or waived")
         }
     }
 }
@@ -358,6 +662,9 @@ fn suspect_reason(model: &Model, i: usize) -> String {
         names
     };
     let reworded = names(&|l| l.suspect && !l.stale);
+    if links.iter().all(|l| !l.stale && !l.suspect) {
+        return "suspect: its only records were made against an older revision or other text: verify it again against the text it has now, and record that".to_string();
+    }
     if !reworded.is_empty() {
         let from = model
             .previous
@@ -436,6 +743,14 @@ fn requirement_entry(
                 result: t.status,
                 stale: link.stale,
                 ignored: t.test.ignored,
+                kind: crate::model::EvidenceKind::Test,
+                level: test_level(&t.test.binary, &t.file).to_string(),
+                by: None,
+                date: None,
+                version: None,
+                note: None,
+                link: None,
+                defects: t.defects.clone(),
                 suspect: if link.stale {
                     Some(format!(
                         "stale reference: names an older revision than {}",
@@ -453,6 +768,47 @@ fn requirement_entry(
         })
         .collect();
     verified_by.sort_by(|a, b| (&a.binary, &a.test, a.line).cmp(&(&b.binary, &b.test, b.line)));
+    let mut others: Vec<Verification> = model.evidenced_by[i]
+        .iter()
+        .map(|link| {
+            let e = &model.evidence[link.evidence];
+            let record = e.record.as_ref();
+            Verification {
+                test: e.name.clone(),
+                binary: e.binary.clone().unwrap_or_default(),
+                file: e.location.file.clone(),
+                line: e.location.line,
+                ref_line: e.location.line,
+                result: e.status,
+                stale: link.stale,
+                ignored: false,
+                kind: e.kind,
+                level: e.level.clone(),
+                by: record.map(|r| r.by.clone()),
+                date: record.map(|r| r.date.clone()),
+                version: record.and_then(|r| r.version.clone()),
+                note: record
+                    .and_then(|r| r.note.clone())
+                    .or_else(|| e.message.clone()),
+                link: record.and_then(|r| r.link.clone()),
+                defects: Vec::new(),
+                suspect: link.stale.then(|| {
+                    "made against an older revision or other text than the requirement has now"
+                        .to_string()
+                }),
+            }
+        })
+        .collect();
+    others.sort_by(|a, b| {
+        (a.kind, level_rank(&a.level), &a.file, a.line, &a.test).cmp(&(
+            b.kind,
+            level_rank(&b.level),
+            &b.file,
+            b.line,
+            &b.test,
+        ))
+    });
+    verified_by.extend(others);
     let implemented_by = model.implemented_by[i]
         .iter()
         .map(|l| Implementation {
@@ -499,6 +855,8 @@ fn requirement_entry(
         fields,
         verified_by,
         implemented_by,
+        levels: verdict.levels.clone(),
+        defects: verdict.defects.clone(),
         previous: model.previous.get(&i).cloned(),
     }
 }

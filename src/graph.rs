@@ -26,6 +26,8 @@ pub struct TestNode {
     /// The deciding result's name when it names a case of this test (an rstest or test-case
     /// case, a `#[values]` combination): which case failed.
     pub case: Option<String>,
+    /// Known defects the test names (its `#[ignore]` reason, a `// Defect:` comment).
+    pub defects: Vec<String>,
 }
 
 /// A link from a requirement to a test that claims to verify it.
@@ -48,6 +50,34 @@ pub struct ImplLink {
     pub location: Location,
 }
 
+/// Evidence that is not a Rust test: a verification record, or a JUnit case from a suite
+/// outside the Rust sources that names the requirements it verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherEvidence {
+    pub kind: crate::model::EvidenceKind,
+    /// The record's method (`inspection`, `manual`...) or `stest` for an external case.
+    pub level: String,
+    /// What reports call it: the external case's name, or `METHOD by WHO on DATE`.
+    pub name: String,
+    /// An external case's classname (or suite name).
+    pub binary: Option<String>,
+    pub status: TestStatus,
+    pub location: Location,
+    /// A failure message of an external case.
+    pub message: Option<String>,
+    /// The record itself, for its who, when, version, note and link.
+    pub record: Option<crate::model::Record>,
+}
+
+/// A link from a requirement to a piece of [`OtherEvidence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceLink {
+    /// Index into [`Model::evidence`].
+    pub evidence: usize,
+    /// Made against an older revision than the spec has: shown, but it does not verify.
+    pub stale: bool,
+}
+
 /// Everything linked. Requirement `i` is node `i` of `graph`.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -62,6 +92,10 @@ pub struct Model {
     pub verified_by: Vec<Vec<VerifyLink>>,
     /// Per requirement.
     pub implemented_by: Vec<Vec<ImplLink>>,
+    /// Records and external results, in the order read.
+    pub evidence: Vec<OtherEvidence>,
+    /// Per requirement: its records and external results.
+    pub evidenced_by: Vec<Vec<EvidenceLink>>,
     /// Per requirement: a waiver reason from the config (documents' waivers are on the requirement).
     pub config_waivers: Vec<Option<String>>,
     /// Requirement indices that take part in a `Covers` cycle.
@@ -137,7 +171,8 @@ pub fn build(
     check_waiver_reasons(&mut model, config);
     let files: Vec<String> = sources.iter().map(|s| s.file.clone()).collect();
     let references = collect_tests(&mut model, sources);
-    attach_results(&mut model, results, &files);
+    let pattern = config.external_id_regex();
+    attach_results(&mut model, results, &files, pattern.as_ref());
     link_references(&mut model, references);
     model
 }
@@ -195,6 +230,7 @@ fn collect_requirements(model: &mut Model, specs: Vec<SpecFile>) {
     let n = model.requirements.len();
     model.verified_by = vec![Vec::new(); n];
     model.implemented_by = vec![Vec::new(); n];
+    model.evidenced_by = vec![Vec::new(); n];
     model.config_waivers = vec![None; n];
 }
 
@@ -392,6 +428,7 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
                 message: None,
                 flaky: false,
                 case: None,
+                defects: Vec::new(),
             });
         }
         for reference in source.references {
@@ -438,7 +475,12 @@ fn claim_out_of_line_modules(model: &mut Model, references: &mut [PendingReferen
     }
 }
 
-fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>, files: &[String]) {
+fn attach_results(
+    model: &mut Model,
+    results: Option<Vec<TestResult>>,
+    files: &[String],
+    pattern: Option<&regex::Regex>,
+) {
     let Some(results) = results else {
         return;
     };
@@ -484,6 +526,9 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>, files: &[
             }
             continue;
         }
+        if attach_external(model, result, pattern) {
+            continue;
+        }
         model.unmatched_results.push(result.clone());
         let name = match &result.binary {
             Some(binary) => format!("{binary} {}", result.name),
@@ -495,6 +540,185 @@ fn attach_results(model: &mut Model, results: Option<Vec<TestResult>>, files: &[
             Some(result.location.clone()),
         ));
     }
+}
+
+/// Results from a JUnit file committed under the records globs (a system suite's run kept
+/// with the records): each case verifies the requirements it names; a case that names none is
+/// a result of nothing, listed like any other.
+pub fn attach_external_results(model: &mut Model, results: &[TestResult], config: &Config) {
+    let pattern = config.external_id_regex();
+    for result in results {
+        if attach_external(model, result, pattern.as_ref()) {
+            continue;
+        }
+        model.unmatched_results.push(result.clone());
+        model.diagnostics.push(Diagnostic::new(
+            Code::UnknownResult,
+            format!(
+                "result for `{}` names no requirement (no `requirements` property, and the external-id-pattern finds no id)",
+                result.name
+            ),
+            Some(result.location.clone()),
+        ));
+    }
+}
+
+/// The requirement ids an external case names: its `requirement`/`requirements` properties,
+/// else the ids `pattern` finds in its name and classname.
+fn external_ids(result: &TestResult, pattern: Option<&regex::Regex>) -> Vec<String> {
+    let mut ids = result.requirements.clone();
+    if ids.is_empty() {
+        if let Some(pattern) = pattern {
+            for text in [Some(result.name.as_str()), result.binary.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                for found in pattern.captures_iter(text) {
+                    let id = found.get(1).or_else(|| found.get(0)).map(|m| m.as_str());
+                    ids.extend(id.filter(|id| !id.is_empty()).map(str::to_string));
+                }
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Links a result that matches no Rust test to the requirements it names, as `stest`
+/// evidence; `false` when it names none.
+fn attach_external(model: &mut Model, result: &TestResult, pattern: Option<&regex::Regex>) -> bool {
+    let ids = external_ids(result, pattern);
+    if ids.is_empty() {
+        return false;
+    }
+    let index = model.evidence.len();
+    model.evidence.push(OtherEvidence {
+        kind: crate::model::EvidenceKind::External,
+        level: "stest".to_string(),
+        name: result.name.clone(),
+        binary: result.binary.clone(),
+        status: TestStatus::from(result.outcome),
+        location: result.location.clone(),
+        message: result.message.clone(),
+        record: None,
+    });
+    for id in ids {
+        match resolve(model, &id, None) {
+            Ok(requirement) => model.evidenced_by[requirement].push(EvidenceLink {
+                evidence: index,
+                stale: false,
+            }),
+            Err(_) => {
+                let suggestion =
+                    Suggester::new(model.requirements.iter().map(|r| r.id.as_str())).suggest(&id);
+                model.diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        format!(
+                            "result `{}` names requirement `{id}`, which no document defines",
+                            result.name
+                        ),
+                        Some(result.location.clone()),
+                    )
+                    .with_suggestion(suggestion),
+                );
+            }
+        }
+    }
+    true
+}
+
+/// Links verification records to their requirements. A record naming an unknown requirement
+/// or a revision the spec does not have is an `unknown-reference` at its line; one made
+/// against an older revision is shown but does not verify (`stale-reference`).
+pub fn attach_records(model: &mut Model, records: Vec<crate::model::Record>) {
+    let suggester = Suggester::new(model.requirements.iter().map(|r| r.id.as_str()));
+    let mut diagnostics = Vec::new();
+    let mut links = Vec::new();
+    for record in records {
+        let requirement = match resolve(model, &record.requirement, None) {
+            Ok(i) => i,
+            Err(Unresolved::Ambiguous(qualified)) => {
+                diagnostics.push(Diagnostic::new(
+                    Code::UnknownReference,
+                    ambiguous(&record.requirement, &qualified),
+                    Some(record.location.clone()),
+                ));
+                continue;
+            }
+            Err(Unresolved::Unknown) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        format!(
+                            "the record names requirement `{}`, which no document defines",
+                            record.requirement
+                        ),
+                        Some(record.location.clone()),
+                    )
+                    .with_suggestion(suggester.suggest(&record.requirement)),
+                );
+                continue;
+            }
+        };
+        let spec_revision = model.requirements[requirement].revision;
+        let named = record.revision.unwrap_or(spec_revision);
+        let id = model.requirements[requirement].id.clone();
+        if named > spec_revision {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    format!("the record was made against revision {named} of `{id}`, but the spec only reaches revision {spec_revision}"),
+                    Some(record.location.clone()),
+                )
+                .about(id),
+            );
+            continue;
+        }
+        let current = &model.requirements[requirement].fingerprint;
+        let reworded = named == spec_revision
+            && record
+                .fingerprint
+                .as_ref()
+                .is_some_and(|f| !current.is_empty() && f != current);
+        let stale = named < spec_revision || reworded;
+        if named < spec_revision {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::StaleReference,
+                    format!("the record was made against revision {named} of `{id}`, but the spec is at revision {spec_revision}: verify it again against the new text and record that"),
+                    Some(record.location.clone()),
+                )
+                .about(id),
+            );
+        } else if reworded {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::StaleReference,
+                    format!("the record was made against other text of `{id}` (fingerprint {}, now {current}): verify it again against the new text and record that", record.fingerprint.as_deref().unwrap_or("")),
+                    Some(record.location.clone()),
+                )
+                .about(id),
+            );
+        }
+        let outcome = record.outcome;
+        model.evidence.push(OtherEvidence {
+            kind: crate::model::EvidenceKind::Record,
+            level: record.method.clone(),
+            name: format!("{} by {} on {}", record.method, record.by, record.date),
+            binary: None,
+            status: TestStatus::from(outcome),
+            location: record.location.clone(),
+            message: None,
+            record: Some(record),
+        });
+        links.push((requirement, model.evidence.len() - 1, stale));
+    }
+    for (requirement, evidence, stale) in links {
+        model.evidenced_by[requirement].push(EvidenceLink { evidence, stale });
+    }
+    model.diagnostics.extend(diagnostics);
 }
 
 /// rustdoc's `PATH - ITEM (line N)` for a file among `files` (the path relative to the root or
@@ -542,6 +766,7 @@ fn untraced_doctest(
         message: None,
         flaky: false,
         case: None,
+        defects: Vec::new(),
     });
     made.insert(name, model.tests.len() - 1);
     Some(model.tests.len() - 1)

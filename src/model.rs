@@ -288,6 +288,69 @@ pub struct TestResult {
     /// Passed only on a retry (JUnit `flakyFailure`/`flakyError`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flaky: bool,
+    /// The requirement ids a JUnit case names in its `requirement`/`requirements` properties
+    /// (the Xray and pytest `record_property` convention, PRODUCT.md section 11).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+}
+
+/// What a piece of evidence is (PRODUCT.md section 11).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// A Rust test found in the sources.
+    #[default]
+    Test,
+    /// A verification record written by a person (TOML or CSV).
+    Record,
+    /// A JUnit case from outside the Rust sources that names the requirement.
+    External,
+}
+
+impl EvidenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Test => "test",
+            EvidenceKind::Record => "record",
+            EvidenceKind::External => "external",
+        }
+    }
+}
+
+/// The verification methods a requirement's `Verification:` may list (PRODUCT.md section 11).
+/// `test` is met by tests; every other method by a record of that method.
+pub const METHODS: [&str; 6] = [
+    "test",
+    "inspection",
+    "analysis",
+    "demonstration",
+    "review",
+    "manual",
+];
+
+/// One verification record as a person wrote it (a `[[record]]` in a TOML file under
+/// `verification/`, or a CSV row): evidence that is not a test run by a machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The requirement id as written.
+    pub requirement: String,
+    /// The revision it was made against, when given.
+    pub revision: Option<u32>,
+    /// The requirement's fingerprint when the record was made, when given.
+    pub fingerprint: Option<String>,
+    /// One of [`METHODS`] other than `test`.
+    pub method: String,
+    /// `Passed` or `Failed`.
+    pub outcome: Outcome,
+    pub by: String,
+    /// `YYYY-MM-DD`, as written.
+    pub date: String,
+    pub version: Option<String>,
+    pub note: Option<String>,
+    pub link: Option<String>,
+    pub location: Location,
 }
 
 /// The result of a test as the report shows it.
@@ -395,10 +458,15 @@ pub enum Code {
     NearMiss,
     /// A configured spec or src glob selects no file.
     UnmatchedGlob,
+    /// A verification record (TOML or CSV) that cannot be used: a missing field, a bad date,
+    /// an unknown method or result, a syntax error.
+    MalformedRecord,
+    /// `Verification:` names a method reqtrail does not know.
+    UnknownMethod,
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 17] = [
         Code::DuplicateId,
         Code::UnknownReference,
         Code::StaleReference,
@@ -414,6 +482,8 @@ impl Code {
         Code::UnreadableFile,
         Code::NearMiss,
         Code::UnmatchedGlob,
+        Code::MalformedRecord,
+        Code::UnknownMethod,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -433,6 +503,8 @@ impl Code {
             Code::UnreadableFile => "unreadable-file",
             Code::NearMiss => "near-miss",
             Code::UnmatchedGlob => "unmatched-glob",
+            Code::MalformedRecord => "malformed-record",
+            Code::UnknownMethod => "unknown-method",
         }
     }
 
@@ -443,7 +515,8 @@ impl Code {
             | Code::UnknownParent
             | Code::Cycle
             | Code::WaiverWithoutReason
-            | Code::NoRequirements => Severity::Error,
+            | Code::NoRequirements
+            | Code::MalformedRecord => Severity::Error,
             Code::StaleReference
             | Code::VerifyOutsideTest
             | Code::IgnoredOnly
@@ -452,7 +525,8 @@ impl Code {
             | Code::UnknownResult
             | Code::UnreadableFile
             | Code::NearMiss
-            | Code::UnmatchedGlob => Severity::Warning,
+            | Code::UnmatchedGlob
+            | Code::UnknownMethod => Severity::Warning,
         }
     }
 
@@ -477,6 +551,10 @@ impl Code {
             Code::UnknownResult => "A test result names no test found in the sources.",
             Code::UnreadableFile => "A file could not be read as UTF-8 text, or was skipped.",
             Code::UnmatchedGlob => "A configured spec or src glob selects no file.",
+            Code::MalformedRecord => {
+                "A verification record lacks a field or has a bad date, method or result."
+            }
+            Code::UnknownMethod => "Verification: names a method reqtrail does not know.",
             Code::NearMiss => {
                 "A line looks like a definition or reference of a known convention but is not read as one."
             }

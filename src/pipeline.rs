@@ -159,8 +159,14 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
         })
         .collect();
 
+    let committed = read_records(&inputs.records, max_bytes, &mut unreadable);
+    let mut results_files = results_files;
+    results_files.extend(committed.files);
     let mut model = graph::build(specs, sources, results, &plan.config);
+    graph::attach_records(&mut model, committed.records);
+    graph::attach_external_results(&mut model, &committed.external, &plan.config);
     model.diagnostics.extend(read_diagnostics);
+    model.diagnostics.extend(committed.diagnostics);
     let run = RunInfo {
         project: plan
             .config
@@ -172,6 +178,7 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
         generated_at: generated_at()?,
         dirty: git_dirty(root),
         results_files,
+        defect_link: plan.config.defect_link.clone(),
     };
     unreadable.sort();
     unreadable.dedup();
@@ -185,6 +192,64 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
         run,
         test_prints,
     })
+}
+
+/// What the files under the records globs gave.
+#[derive(Default)]
+struct Committed {
+    records: Vec<crate::model::Record>,
+    /// Cases of committed JUnit files: external results.
+    external: Vec<TestResult>,
+    files: Vec<evidence::ResultsFile>,
+    diagnostics: Vec<crate::model::Diagnostic>,
+}
+
+/// Reads the records files (TOML, CSV) and the committed JUnit files under the records globs.
+/// A file that cannot be read or parsed is a diagnostic at its line; the run goes on.
+fn read_records(
+    files: &[discover::InputFile],
+    max_bytes: u64,
+    unreadable: &mut Vec<String>,
+) -> Committed {
+    let mut out = Committed::default();
+    for file in files {
+        let read = discover::read_text(file, max_bytes);
+        if read.unreadable {
+            unreadable.push(file.rel.clone());
+        }
+        out.diagnostics.extend(read.diagnostic);
+        if file.rel.to_ascii_lowercase().ends_with(".xml") {
+            match evidence::parse_results(&file.rel, &read.text) {
+                Ok(results) => {
+                    out.files.push(evidence::describe(
+                        &file.rel,
+                        read.text.as_bytes(),
+                        results.len(),
+                    ));
+                    out.external.extend(results);
+                }
+                Err(message) => {
+                    // `FILE:LINE: what` from the results reader.
+                    let line = message
+                        .strip_prefix(&format!("{}:", file.rel))
+                        .and_then(|rest| rest.split(':').next())
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(1);
+                    out.diagnostics.push(crate::model::Diagnostic::at(
+                        crate::model::Code::MalformedRecord,
+                        format!("committed results file not read: {message}"),
+                        &file.rel,
+                        line,
+                    ));
+                }
+            }
+            continue;
+        }
+        let parsed = crate::records::parse_records(&file.rel, &read.text);
+        out.records.extend(parsed.records);
+        out.diagnostics.extend(parsed.diagnostics);
+    }
+    out
 }
 
 /// The results of every file, and each file's provenance; each file is read up to `cap` bytes.
@@ -252,6 +317,11 @@ pub fn git_commit(root: &Path) -> Option<String> {
     }
     let commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
     (!commit.is_empty()).then_some(commit)
+}
+
+/// Today's date (UTC, or `SOURCE_DATE_EPOCH`'s) as `YYYY-MM-DD`, for `reqtrail record`.
+pub fn today() -> Result<String> {
+    Ok(generated_at()?.chars().take(10).collect())
 }
 
 /// RFC 3339 time of the run, taken from `SOURCE_DATE_EPOCH` when set (reproducible builds).

@@ -66,6 +66,7 @@ impl<'a> Project<'a> {
                     location: Location::new("results.xml", i as u32 + 1),
                     suite: None,
                     flaky: false,
+                    requirements: Vec::new(),
                 })
                 .collect()
         });
@@ -80,6 +81,7 @@ impl<'a> Project<'a> {
             generated_at: "2026-01-01T00:00:00Z".to_string(),
             dirty: false,
             results_files: Vec::new(),
+            defect_link: None,
         };
         evaluate::evaluate(&self.model(), &run)
     }

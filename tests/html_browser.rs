@@ -1357,6 +1357,14 @@ fn report_with_twins() -> Report {
             result,
             stale: false,
             ignored: false,
+            kind: Default::default(),
+            level: "utest".into(),
+            by: None,
+            date: None,
+            version: None,
+            note: None,
+            link: None,
+            defects: vec![],
             suspect: None,
         });
         report.tests.push(TestEntry {

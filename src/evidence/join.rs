@@ -312,6 +312,7 @@ mod tests {
             location: Location::new("results.xml", 1),
             suite: None,
             flaky: false,
+            requirements: Vec::new(),
         }
     }
 
@@ -636,10 +637,12 @@ mod tests {
         let results = vec![
             TestResult {
                 flaky: true,
+                requirements: Vec::new(),
                 ..result(Some("app"), "retried", Outcome::Passed)
             },
             TestResult {
                 flaky: true,
+                requirements: Vec::new(),
                 ..result(Some("app"), "retried_cases::case_1", Outcome::Passed)
             },
             result(Some("app"), "retried_cases::case_2", Outcome::Failed),

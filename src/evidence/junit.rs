@@ -73,6 +73,8 @@ struct Case {
     flaky: bool,
     system_out: String,
     system_err: String,
+    /// Ids from `requirement`/`requirements` properties.
+    requirements: Vec<String>,
 }
 
 impl Case {
@@ -106,6 +108,7 @@ impl Case {
             location: Location::new(file, self.line),
             suite: None,
             flaky: self.flaky && outcome == Outcome::Passed,
+            requirements: self.requirements,
         }
     }
 }
@@ -317,9 +320,27 @@ impl State<'_> {
                     flaky: false,
                     system_out: String::new(),
                     system_err: String::new(),
+                    requirements: Vec::new(),
                 });
                 if empty {
                     self.finish_case();
+                }
+            }
+            // pytest's `record_property` and Xray write `<properties><property .../>` inside
+            // the case; `requirements` is a comma-separated list.
+            (Some(_), "property") => {
+                let name = self.attribute(element, "name", line)?.unwrap_or_default();
+                if matches!(name.as_str(), "requirement" | "requirements") {
+                    let value = self.attribute(element, "value", line)?.unwrap_or_default();
+                    if let Some(case) = self.case.as_mut() {
+                        case.requirements.extend(
+                            value
+                                .split([',', ' ', ';'])
+                                .map(str::trim)
+                                .filter(|id| !id.is_empty())
+                                .map(str::to_string),
+                        );
+                    }
                 }
             }
             (Some(case_depth), child) if depth == case_depth + 1 => {

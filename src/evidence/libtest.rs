@@ -205,6 +205,7 @@ fn result(
         location: Location::new(file, line),
         suite,
         flaky: false,
+        requirements: Vec::new(),
     }
 }
 

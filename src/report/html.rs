@@ -261,7 +261,7 @@ fn percent_encode(value: &str, keep_slash: bool) -> String {
 
 /// The scheme of a URL, lowercased, or `None` for a relative URL or a fragment. Whitespace and
 /// control characters are ignored first, as browsers strip them (`java\tscript:` is a scheme).
-fn url_scheme(url: &str) -> Option<String> {
+pub(crate) fn url_scheme(url: &str) -> Option<String> {
     let cleaned: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())

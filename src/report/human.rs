@@ -5,7 +5,7 @@
 
 use super::{DiagnosticEntry, Report, RequirementEntry};
 use crate::gate::GateVerdict;
-use crate::model::{Severity, Status, TestStatus};
+use crate::model::{EvidenceKind, Severity, Status, TestStatus};
 use std::fmt::Write;
 
 /// ANSI styling that is a no-op when colour is off.
@@ -118,6 +118,9 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
             "  verified {} · partial {} · failing {} · unverified {} · waived {} · not counted {}",
             s.verified, s.partial, s.failing, s.unverified, s.waived, not_counted
         );
+        if !report.levels.is_empty() {
+            let _ = writeln!(out, "  levels: {}", levels_line(report));
+        }
         if s.suspect > 0 {
             let _ = writeln!(
                 out,
@@ -153,9 +156,14 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
                 } else {
                     format!(" {}", truncate(&r.title, 60))
                 };
+                let defects = if r.defects.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · defect {}", r.defects.join(", "))
+                };
                 let _ = writeln!(
                     out,
-                    "  {:<10} {}{}\n             {}:{} · {}",
+                    "  {:<10} {}{}\n             {}:{} · {}{defects}",
                     paint.status(r.status),
                     paint.bold(&r.id),
                     title,
@@ -225,6 +233,26 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
         );
     }
     out
+}
+
+/// `impl 15 · utest 12 · itest 8 (needed 4, met 3) · manual 1`: how many counted requirements
+/// have passing evidence of each level, and how the ones that need it fare.
+pub fn levels_line(report: &Report) -> String {
+    report
+        .levels
+        .iter()
+        .map(|l| {
+            if l.needed > 0 {
+                format!(
+                    "{} {} (needed {}, met {})",
+                    l.level, l.requirements, l.needed, l.met
+                )
+            } else {
+                format!("{} {}", l.level, l.requirements)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Every result a requirement's status does not show, by name, and the results files read.
@@ -331,6 +359,20 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     if !r.tags.is_empty() {
         let _ = writeln!(out, "tags: {}", r.tags.join(", "));
     }
+    if !r.levels.is_empty() {
+        let _ = writeln!(out, "levels: {}", r.levels.join(", "));
+    }
+    if !r.defects.is_empty() {
+        let links: Vec<String> = r
+            .defects
+            .iter()
+            .map(|d| match &report.defect_link {
+                Some(template) => format!("{d} <{}>", crate::defects::href(template, d)),
+                None => d.clone(),
+            })
+            .collect();
+        let _ = writeln!(out, "known defects: {}", links.join(", "));
+    }
     for (key, value) in &r.fields {
         let _ = writeln!(out, "{key}: {value}");
     }
@@ -368,10 +410,64 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
     relatives("parents", &r.parents, &mut out);
     relatives("children", &r.children, &mut out);
     if r.verified_by.is_empty() {
-        let _ = writeln!(out, "\ntests: none");
+        let _ = writeln!(out, "\nevidence: none");
     } else {
-        let _ = writeln!(out, "\ntests:");
+        let _ = writeln!(out, "\nevidence:");
         for v in &r.verified_by {
+            if v.kind == EvidenceKind::Record {
+                let _ = writeln!(
+                    out,
+                    "  {:<8} {:<6} {}  {}:{}{}",
+                    paint.result(v.result),
+                    v.level,
+                    v.test,
+                    v.file,
+                    v.line,
+                    if v.stale {
+                        " [made against an older revision: does not count]"
+                    } else {
+                        ""
+                    }
+                );
+                for (label, value) in [
+                    ("version", &v.version),
+                    ("note", &v.note),
+                    ("link", &v.link),
+                ] {
+                    if let Some(value) = value {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            indent(&format!("{label}: {value}"), "                  ")
+                        );
+                    }
+                }
+                continue;
+            }
+            if v.kind == EvidenceKind::External {
+                let _ = writeln!(
+                    out,
+                    "  {:<8} {:<6} {} ({})  {}:{}",
+                    paint.result(v.result),
+                    v.level,
+                    v.test,
+                    v.binary,
+                    v.file,
+                    v.line
+                );
+                if let Some(message) = v
+                    .note
+                    .as_ref()
+                    .filter(|_| matches!(v.result, TestStatus::Failed | TestStatus::Errored))
+                {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        indent(&truncate_lines(message, 12), "           ")
+                    );
+                }
+                continue;
+            }
             let mut notes = Vec::new();
             if v.stale {
                 notes.push("stale reference: does not count".to_string());
@@ -381,6 +477,9 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
             if v.ignored {
                 notes.push("#[ignore]".to_string());
             }
+            if !v.defects.is_empty() {
+                notes.push(format!("defect {}", v.defects.join(", ")));
+            }
             let notes = if notes.is_empty() {
                 String::new()
             } else {
@@ -388,8 +487,9 @@ pub fn render_show(report: &Report, r: &RequirementEntry, paint: Paint) -> Strin
             };
             let _ = writeln!(
                 out,
-                "  {:<8} {} ({})  {}:{} (reference at line {}){}",
+                "  {:<8} {:<6} {} ({})  {}:{} (reference at line {}){}",
                 paint.result(v.result),
+                v.level,
                 v.test,
                 v.binary,
                 v.file,

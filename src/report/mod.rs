@@ -13,7 +13,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod terminal;
 
-use crate::model::{Code, Lifecycle, LineSpan, Severity, Status, TestStatus};
+use crate::model::{Code, EvidenceKind, Lifecycle, LineSpan, Severity, Status, TestStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -61,6 +61,13 @@ pub struct Report {
     /// shows (PRODUCT.md section 11).
     #[serde(default)]
     pub evidence: EvidenceLedger,
+    /// Coverage per evidence level, in level order; levels no requirement has or needs are
+    /// left out.
+    #[serde(default)]
+    pub levels: Vec<LevelCoverage>,
+    /// The `defect-link` template from the config, checked: `{id}` stands for a defect's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defect_link: Option<String>,
     /// What a `--baseline` or `--changed-since` run compared this tree with, and what it
     /// found: worse, better, changed, suspect (PRODUCT.md section 12). Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +219,14 @@ pub struct RequirementEntry {
     pub fields: BTreeMap<String, String>,
     pub verified_by: Vec<Verification>,
     pub implemented_by: Vec<Implementation>,
+    /// The levels it has passing evidence of, in level order (`impl`, `utest`, `itest`,
+    /// `stest`, `manual`, the record methods): PRODUCT.md section 11.
+    #[serde(default)]
+    pub levels: Vec<String>,
+    /// Known defects beside it (its `Defect:`, its tests' defect ids, and a failing child's
+    /// when it fails through that child), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defects: Vec<String>,
     /// Its text before it was reworded, when a `--baseline` or `--changed-since` run saw its
     /// fingerprint change; `show`, the HTML and the Markdown show the word diff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,6 +252,51 @@ pub struct Verification {
     /// does not count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspect: Option<String>,
+    /// A Rust test, a verification record or an external (JUnit) result.
+    #[serde(default)]
+    pub kind: EvidenceKind,
+    /// `utest`, `itest`, `stest`, or a record's method (`manual`, `inspection`...).
+    #[serde(default)]
+    pub level: String,
+    /// A record's author, date, version, note and link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// Defect ids a test names (its `#[ignore]` reason, a `// Defect:` comment).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defects: Vec<String>,
+}
+
+impl Verification {
+    /// How reports name it: `binary test` for tests and external cases, the record's summary.
+    pub fn label(&self) -> String {
+        match self.kind {
+            EvidenceKind::Record => self.test.clone(),
+            _ if self.binary.is_empty() => self.test.clone(),
+            _ => format!("{} {}", self.binary, self.test),
+        }
+    }
+}
+
+/// Coverage of one evidence level (PRODUCT.md section 11).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LevelCoverage {
+    pub level: String,
+    /// Counted, unwaived requirements with passing evidence of this level.
+    pub requirements: usize,
+    /// Of those, as a percentage of the counted, unwaived requirements.
+    pub percent: f64,
+    /// Counted, unwaived requirements whose `Needs:` or `Verification:` asks for it.
+    pub needed: usize,
+    /// Of the `needed`, how many have it.
+    pub met: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

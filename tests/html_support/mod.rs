@@ -350,6 +350,14 @@ pub fn build_report(
                     result,
                     stale: r.stale,
                     ignored: false,
+                    kind: Default::default(),
+                    level: "utest".into(),
+                    by: None,
+                    date: None,
+                    version: None,
+                    note: None,
+                    link: None,
+                    defects: vec![],
                     suspect: None,
                 }
             })
@@ -388,6 +396,8 @@ pub fn build_report(
                     line,
                 })
                 .collect(),
+            levels: vec![],
+            defects: vec![],
             previous: None,
         });
     }
@@ -415,6 +425,8 @@ pub fn build_report(
         diagnostics,
         dirty: false,
         evidence: Default::default(),
+        levels: vec![],
+        defect_link: None,
         comparison: None,
         policy: Vec::new(),
     }
@@ -576,6 +588,14 @@ pub fn generated_report(n: usize) -> Report {
                         result: results[k as usize],
                         stale: false,
                         ignored: false,
+                        kind: Default::default(),
+                        level: "utest".into(),
+                        by: None,
+                        date: None,
+                        version: None,
+                        note: None,
+                        link: None,
+                        defects: vec![],
                         suspect: None,
                     }
                 })
@@ -615,6 +635,8 @@ pub fn generated_report(n: usize) -> Report {
             fields: BTreeMap::new(),
             verified_by,
             implemented_by,
+            levels: vec![],
+            defects: vec![],
             previous: None,
         });
     }
@@ -642,6 +664,8 @@ pub fn generated_report(n: usize) -> Report {
         diagnostics: vec![],
         dirty: false,
         evidence: Default::default(),
+        levels: vec![],
+        defect_link: None,
         comparison: None,
         policy: Vec::new(),
     }
