@@ -47,14 +47,11 @@ pub fn from_attribute(value: &str) -> Vec<String> {
         .collect()
 }
 
-// Read by the `#[ignore]` reason reader of the source scanner, which lands next.
-#[allow(dead_code)]
 /// Upper-case words followed by `-N` that name standards and encodings, not tracker keys.
 const NOT_TRACKERS: [&str; 12] = [
     "UTF", "ISO", "IEC", "RFC", "SHA", "MD", "UTC", "GMT", "AES", "CVE", "IEEE", "ASCII",
 ];
 
-#[allow(dead_code)]
 /// Defect ids in free text (an `#[ignore]` reason): tracker keys such as `BUG-42` or
 /// `PROJ-1234`, and issue numbers written `#123`. Other words are not ids.
 pub fn ids_in(text: &str) -> Vec<String> {

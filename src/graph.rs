@@ -422,13 +422,13 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
         let offset = model.tests.len();
         for test in source.tests {
             model.tests.push(TestNode {
-                test,
                 file: source.file.clone(),
                 status: TestStatus::Unknown,
                 message: None,
                 flaky: false,
                 case: None,
-                defects: Vec::new(),
+                defects: test.defects.clone(),
+                test,
             });
         }
         for reference in source.references {
@@ -760,6 +760,7 @@ fn untraced_doctest(
             cfg: None,
             attribute: "doctest".to_string(),
             generates: Vec::new(),
+            defects: Vec::new(),
         },
         file: file.clone(),
         status: TestStatus::NotRun,

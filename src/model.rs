@@ -249,6 +249,10 @@ pub struct TestFn {
     /// can take (`tests::trims_spaces`), or a doctest's names (`src/lib.rs - add`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub generates: Vec<String>,
+    /// Known defects it names: ids in its `#[ignore = "..."]` reason, `// Defect: ID` comments
+    /// above it (PRODUCT.md section 11).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defects: Vec<String>,
 }
 
 /// What one Rust file gave.

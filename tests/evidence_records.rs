@@ -307,3 +307,66 @@ fn record_refuses_what_it_could_not_read_back() {
         assert!(!records.exists(), "{args:?} wrote the records file");
     }
 }
+
+// r[verify evidence.defects]
+#[test]
+fn known_defects_stand_beside_failures_and_link_to_the_tracker() {
+    let (_, report) = check_json(FIXTURE, &[]);
+    // `Defect:` on the requirement; still failing.
+    let alarm = requirement(&report, "kv.ops.alarm");
+    assert_eq!(alarm["status"], "failing");
+    assert_eq!(alarm["defects"], serde_json::json!(["KVD-311"]));
+    // The parent fails through that child, and the defect comes with the failure.
+    assert_eq!(
+        requirement(&report, "kv.ops")["defects"],
+        serde_json::json!(["KVD-311"])
+    );
+    // A `// Defect:` comment and an id in the `#[ignore]` reason, on a test.
+    let get = requirement(&report, "kv.get");
+    let ignored = get["verified_by"]
+        .as_array()
+        .expect("verified_by")
+        .iter()
+        .find(|v| v["test"] == "tests::get_of_a_key_with_a_space")
+        .expect("the ignored test");
+    assert_eq!(ignored["defects"], serde_json::json!(["KVD-305", "#77"]));
+    assert_eq!(get["defects"], serde_json::json!(["#77", "KVD-305"]));
+    assert_eq!(
+        report["defect_link"],
+        "https://tracker.example.org/browse/{id}"
+    );
+    // The terminal lists the failure with its defect; `show` links it.
+    let output = reqtrail().args(["check", FIXTURE]).output().expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("· defect KVD-311"), "{text}");
+    let output = reqtrail()
+        .args(["show", "kv.ops.alarm", FIXTURE])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("known defects: KVD-311 <https://tracker.example.org/browse/KVD-311>"),
+        "{text}"
+    );
+}
+
+// r[verify evidence.defects.links]
+#[test]
+fn a_defect_link_that_is_not_a_web_address_is_a_config_error_at_its_line() {
+    let dir = copy_fixture();
+    std::fs::write(
+        dir.path().join("reqtrail.toml"),
+        "# tracker\n\ndefect-link = \"javascript:alert('{id}')\"\n",
+    )
+    .expect("write");
+    let output = reqtrail()
+        .args(["check", dir.path().to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("reqtrail.toml:3: defect-link must be an http(s)"),
+        "{stderr}"
+    );
+}

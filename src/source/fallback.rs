@@ -290,6 +290,7 @@ pub(crate) fn outline(
                         cfg: None,
                         attribute,
                         generates: Vec::new(),
+                        defects: Vec::new(),
                     });
                     let scope = out.add_scope(
                         container,

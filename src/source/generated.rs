@@ -75,6 +75,7 @@ pub(crate) fn claimed(
             cfg: None,
             attribute: "doctest".to_string(),
             generates: names,
+            defects: Vec::new(),
         });
         made.insert(scope, tests.len() - 1);
         return vec![tests.len() - 1];
@@ -113,6 +114,7 @@ fn generator_test(
         cfg: None,
         attribute: format!("{}!", invocation.name),
         generates: invocation.idents.iter().map(|i| qualify(i)).collect(),
+        defects: Vec::new(),
     });
     made.insert(invocation.scope, tests.len() - 1);
     tests.len() - 1

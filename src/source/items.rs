@@ -423,6 +423,7 @@ impl Walker<'_> {
             cfg,
             attribute,
             generates: Vec::new(),
+            defects: Vec::new(),
         });
         self.outline.tests.len() - 1
     }

@@ -37,6 +37,37 @@ const TOO_DEEP: u32 = 3000;
 const DEEP_STACK_BYTES: usize = 512 * 1024 * 1024;
 
 /// Scans one Rust file. Never fails: a file syn rejects still has its comments scanned.
+/// Known defects named on tests: ids in an `#[ignore = "..."]` reason and `// Defect: ID`
+/// comments, on the lines from the start of a test's span (its comments and attributes) to
+/// its `fn` line.
+fn find_defects(tests: &mut [TestFn], text: &str) {
+    if !text.contains("Defect:") && !text.contains("ignore") {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for test in tests.iter_mut() {
+        if test.span.first == 0 {
+            continue;
+        }
+        let first = test.span.first as usize - 1;
+        let last = (test.line as usize).min(lines.len());
+        for line in lines.get(first..last).unwrap_or(&[]) {
+            let trimmed = line.trim_start();
+            if let Some(comment) = trimmed.strip_prefix("//") {
+                let comment = comment.trim_start_matches(['/', '!']).trim_start();
+                if let Some(ids) = comment.strip_prefix("Defect:") {
+                    test.defects.extend(crate::defects::from_attribute(ids));
+                }
+            } else if let Some(at) = trimmed.find("ignore = \"") {
+                let reason = &trimmed[at + "ignore = \"".len()..];
+                let reason = reason.split('"').next().unwrap_or("");
+                test.defects.extend(crate::defects::ids_in(reason));
+            }
+        }
+        test.defects.dedup();
+    }
+}
+
 pub fn scan_source(
     file: &str,
     text: &str,
@@ -85,10 +116,12 @@ pub fn scan_source(
             cfg: None,
             attribute: "reference".to_string(),
             generates: Vec::new(),
+            defects: Vec::new(),
         });
     }
 
     set_test_spans(&mut tests, &outline, &lexed);
+    find_defects(&mut tests, text);
     let lines = LineFacts::new(&lexed);
     let fallback_spans = if parsed {
         Vec::new()
