@@ -130,6 +130,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         diagnostics_more => rest.len(),
         diagnostics_rest => Value::from_safe_string(rest_data),
         comparison => report.comparison,
+        policy => report.policy,
         history => options.history.clone().map(Value::from_safe_string),
         reworded => reworded_rows(report),
         csp => csp,
