@@ -457,7 +457,7 @@
     if (r.v && r.v.length) {
       var t = el('table', 't-table');
       var hr = el('tr');
-      ['Result', 'Level', 'Test', 'Binary', 'Location', 'Reference'].forEach(function (h) { hr.appendChild(el('th', null, h)); });
+      ['Result', 'Test', 'Binary', 'Location', 'Reference'].forEach(function (h) { hr.appendChild(el('th', null, h)); });
       var thead = el('thead');
       thead.appendChild(hr);
       t.appendChild(thead);
@@ -469,8 +469,10 @@
         var res = el('span', 't-res r-' + RESULT[test.res]);
         res.appendChild(resultIcon(test.res, true));
         res.appendChild(document.createTextNode(RESULT_LABEL[test.res]));
-        row.appendChild(el('td')).appendChild(res);
-        row.appendChild(el('td', 'level-cell', LEVELS[(link[2] || 0) >> 3] || ''));
+        var resCell = row.appendChild(el('td'));
+        resCell.appendChild(res);
+        // The level of this piece of evidence, under its result.
+        resCell.appendChild(el('span', 'level level-cell', LEVELS[(link[2] || 0) >> 3] || ''));
         var nameCell = el('td', 'mono');
         nameCell.appendChild(breakable(null, test.name));
         if (link[2] & 1) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag flag-stale', 'stale revision: does not verify')); }

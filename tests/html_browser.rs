@@ -1829,7 +1829,7 @@ fn levels_and_defects_show_and_failing_filters_tell_tracked_from_untracked() {
     // The detail panel gives each piece of evidence its level, records included.
     browser.click("#req-kv\\.locks .tog");
     let detail = browser.exec(
-        "return Array.from(document.querySelectorAll('#req-kv\\\\.locks .t-table tbody tr')).map(tr => [tr.children[1].textContent, tr.children[2].textContent]);",
+        "return Array.from(document.querySelectorAll('#req-kv\\\\.locks .t-table tbody tr')).map(tr => [tr.querySelector('.level-cell').textContent, tr.children[1].textContent]);",
     );
     assert_eq!(
         detail,
