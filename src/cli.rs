@@ -590,11 +590,21 @@ fn check(args: CheckArgs) -> Result<i32> {
         }
         None => None,
     };
-    let stdout = write_outputs(&plan, &report, &verdict, &options, history)?;
 
     // Text from input reaches the terminal (and a CI log) only with its control characters
-    // escaped; the files written above keep it as it is.
-    let shown = report::terminal::escaped(&report);
+    // escaped; the files written keep it as it is. Writing the JSON file scans the report for
+    // that on the way; without one, the scan runs beside the rendering.
+    let json_file = matches!(plan.output(OutputKind::Json), Some(Destination::File(_)));
+    let (written, shown) = rayon::join(
+        || write_outputs(&plan, &report, &verdict, &options, history.as_deref()),
+        || (!json_file).then(|| report::terminal::escaped(&report)),
+    );
+    let (stdout, clean) = written?;
+    let shown = match (shown, clean) {
+        (Some(shown), _) => shown,
+        (None, Some(clean)) => report::terminal::escaped_as_scanned(&report, clean),
+        (None, None) => report::terminal::escaped(&report),
+    };
     let shown_verdict = report::terminal::escaped_verdict(&verdict);
     let summary = report::human::render(
         &shown,
@@ -610,7 +620,12 @@ fn check(args: CheckArgs) -> Result<i32> {
         }
         None => print_stdout(&summary)?,
     }
-    Ok(final_code(&unreadable, if verdict.passed { 0 } else { 1 }))
+    let code = final_code(&unreadable, if verdict.passed { 0 } else { 1 });
+    // The process exits right after: freeing a 100,000-requirement report piece by piece
+    // would cost more than a tenth of the run, and the OS takes it back at once.
+    std::mem::forget(shown);
+    std::mem::forget(report);
+    Ok(code)
 }
 
 fn show(args: ShowArgs) -> Result<i32> {
@@ -687,66 +702,117 @@ fn final_code(unreadable: &[String], code: i32) -> i32 {
 }
 
 /// Renders every output, writes the files and returns what goes to standard output (at most
-/// one, the plan made sure of it).
+/// one, the plan made sure of it) and, when the JSON went to a file, whether its scan for the
+/// terminal found the report clean ([`report::terminal::escaped_as_scanned`]).
+///
+/// Each output is rendered and written by its own task, side by side, and the JSON is streamed
+/// into its file rather than built in memory. Only when every file is one replaced atomically
+/// and no two name the same file are the writes independent; otherwise (a device, a FIFO, a
+/// descriptor path, two names for one file) they happen one after another in command-line
+/// order, as a reader of that stream expects.
 fn write_outputs(
     plan: &CheckPlan,
     report: &Report,
     verdict: &gate::GateVerdict,
     options: &GateOptions,
-    history: Option<String>,
-) -> Result<Option<String>> {
-    // The two big renderings are independent; on two cores they run side by side.
-    let (json, html) = rayon::join(
-        || {
-            plan.output(OutputKind::Json)
-                .map(|_| report::json::render(report))
-        },
-        || {
-            plan.output(OutputKind::Html).map(|_| {
-                let options = report::html::HtmlOptions {
-                    source_link: plan.link.as_ref().map(|l| l.as_str().to_string()),
-                    results_files: plan
-                        .input
-                        .results
-                        .iter()
-                        .map(|p| plan::shown_path(&plan.input.root, p))
-                        .collect(),
-                    modified: report
-                        .commit
-                        .as_ref()
-                        .and_then(|_| git_modified(&plan.input.root)),
-                    history,
-                };
-                report::html::render(report, &options)
-            })
-        },
-    );
-    let (mut json, mut html) = (json, html.transpose()?);
-    let mut stdout = None;
+    history: Option<&str>,
+) -> Result<(Option<String>, Option<bool>)> {
+    use rayon::prelude::*;
+    let mut targets: Vec<PathBuf> = Vec::new();
+    let mut independent = true;
     for output in &plan.outputs {
-        let text = match output.kind {
-            OutputKind::Json => json.take().unwrap_or_default(),
-            OutputKind::Html => html.take().unwrap_or_default(),
-            OutputKind::Csv => report::csv::render(report),
-            OutputKind::Baseline => report::json::render_baseline(report),
-            OutputKind::Sarif => report::sarif::render(report, verdict),
-            OutputKind::Markdown => {
-                let link = plan.link.clone().or_else(plan::github_source_link);
-                let context = report::markdown::MarkdownContext {
-                    verdict: Some(verdict),
-                    comparison: options.baseline.as_ref(),
-                    scope: options.scope.as_ref(),
-                    link: link.as_ref().map(|l| l.as_str()),
-                };
-                report::markdown::render(report, &context)
+        if let Destination::File(path) = &output.to {
+            match crate::output::replaced_file(path) {
+                Some(target) if !targets.contains(&target) => targets.push(target),
+                _ => independent = false,
             }
-        };
-        match &output.to {
-            Destination::Stdout => stdout = Some(text),
-            Destination::File(path) => write_output(path, text.as_bytes())?,
         }
     }
-    Ok(stdout)
+    let deliver =
+        |output: &plan::Output| deliver_output(output, plan, report, verdict, options, history);
+    let delivered: Vec<Result<Delivered>> = if independent {
+        plan.outputs.par_iter().map(deliver).collect()
+    } else {
+        plan.outputs.iter().map(deliver).collect()
+    };
+    let mut stdout = None;
+    let mut clean = None;
+    for one in delivered {
+        match one? {
+            Delivered::Stdout(text) => stdout = Some(text),
+            Delivered::File { clean: scanned } => clean = clean.or(scanned),
+        }
+    }
+    Ok((stdout, clean))
+}
+
+/// What delivering one output gave.
+enum Delivered {
+    /// The text for standard output.
+    Stdout(String),
+    /// A file was written; for the JSON, whether the report needs no escaping for a terminal.
+    File { clean: Option<bool> },
+}
+
+/// Renders one output and writes it to its file, or returns it for standard output.
+fn deliver_output(
+    output: &plan::Output,
+    plan: &CheckPlan,
+    report: &Report,
+    verdict: &gate::GateVerdict,
+    options: &GateOptions,
+    history: Option<&str>,
+) -> Result<Delivered> {
+    if let (OutputKind::Json, Destination::File(path)) = (output.kind, &output.to) {
+        let mut clean = true;
+        crate::output::write_output_with(path, |out| {
+            let mut scanning = report::terminal::Scanning::new(out);
+            report::json::write(&mut scanning, report)?;
+            clean = scanning.clean();
+            Ok(())
+        })?;
+        return Ok(Delivered::File { clean: Some(clean) });
+    }
+    let text = match output.kind {
+        OutputKind::Json => report::json::render(report),
+        OutputKind::Html => {
+            let options = report::html::HtmlOptions {
+                source_link: plan.link.as_ref().map(|l| l.as_str().to_string()),
+                results_files: plan
+                    .input
+                    .results
+                    .iter()
+                    .map(|p| plan::shown_path(&plan.input.root, p))
+                    .collect(),
+                modified: report
+                    .commit
+                    .as_ref()
+                    .and_then(|_| git_modified(&plan.input.root)),
+                history: history.map(str::to_string),
+            };
+            report::html::render(report, &options)?
+        }
+        OutputKind::Csv => report::csv::render(report),
+        OutputKind::Baseline => report::json::render_baseline(report),
+        OutputKind::Sarif => report::sarif::render(report, verdict),
+        OutputKind::Markdown => {
+            let link = plan.link.clone().or_else(plan::github_source_link);
+            let context = report::markdown::MarkdownContext {
+                verdict: Some(verdict),
+                comparison: options.baseline.as_ref(),
+                scope: options.scope.as_ref(),
+                link: link.as_ref().map(|l| l.as_str()),
+            };
+            report::markdown::render(report, &context)
+        }
+    };
+    match &output.to {
+        Destination::Stdout => Ok(Delivered::Stdout(text)),
+        Destination::File(path) => {
+            write_output(path, text.as_bytes())?;
+            Ok(Delivered::File { clean: None })
+        }
+    }
 }
 
 /// Adds what `--changed-since` and `--baseline` found to the terminal summary, right above the

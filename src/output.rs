@@ -17,12 +17,32 @@ const MAX_LINKS: usize = 40;
 /// interrupted run never leaves half a report where a good one was; anything else (device, FIFO,
 /// terminal, `/dev/stdout`) is written through; a symlink is followed to its target.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_output_with(path, |out| out.write_all(bytes))
+}
+
+/// Like [`write_output`], but the content is streamed: `fill` writes it into a buffered writer
+/// on the destination (the temporary file, for a replaced file), so a big report is never held
+/// in memory whole. The same rules apply: an error from `fill` leaves a replaced file as it was.
+pub(crate) fn write_output_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let written = match resolve(path) {
-        Ok(Destination::Replace(target)) => replace(&target, bytes),
-        Ok(Destination::WriteThrough) => write_through(path, bytes),
+        Ok(Destination::Replace(target)) => replace(&target, fill),
+        Ok(Destination::WriteThrough) => write_through(path, fill),
         Err(err) => Err(err),
     };
     written.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The file a write to `path` would replace atomically (symlinks followed), or `None` when
+/// it would be written through (a device, a FIFO, a descriptor path) or cannot be resolved.
+/// Writes to distinct replaced files are independent of each other and may run side by side.
+pub(crate) fn replaced_file(path: &Path) -> Option<PathBuf> {
+    match resolve(path) {
+        Ok(Destination::Replace(target)) => Some(target),
+        _ => None,
+    }
 }
 
 /// What writing a path means.
@@ -93,18 +113,29 @@ fn is_descriptor_path(path: &Path) -> bool {
 
 /// Writes into whatever is there without replacing it. Appending keeps what others wrote into
 /// the same redirected stdout, and means nothing for devices and pipes.
-fn write_through(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_through(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // Our own stdout may be the same file: what was printed before must come first.
     std::io::stdout().flush()?;
-    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
-    file.write_all(bytes)?;
-    file.flush()
+    let file = std::fs::OpenOptions::new().append(true).open(path)?;
+    let mut out = std::io::BufWriter::with_capacity(BUFFER, file);
+    fill(&mut out)?;
+    out.flush()
 }
+
+/// The write buffer between a renderer and its file: big enough that a report of hundreds of
+/// megabytes costs a few thousand `write` calls, small enough to stay in cache.
+const BUFFER: usize = 256 * 1024;
 
 /// Replaces the regular file (or creates the new one) at `target` atomically: a temporary file
 /// with an unpredictable name, created exclusively in the target's directory (so no planted
 /// symlink can receive it and no other run can share it), then renamed over the target.
-fn replace(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn replace(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -127,8 +158,11 @@ fn replace(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         kept
     };
     let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().flush()?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(BUFFER, temp.as_file_mut());
+        fill(&mut out)?;
+        out.flush()?;
+    }
     // The umask applies at creation; a replaced file's own mode is put back exactly.
     #[cfg(unix)]
     if let Some(mode) = kept_mode {

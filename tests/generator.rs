@@ -212,14 +212,15 @@ fn bench_script_prints_a_table_row_per_size() {
             .output()
             .is_ok_and(|o| o.status.success())
     };
-    if !have("bash") || !have("awk") {
+    if !have("bash") || !have("awk") || !have("python3") {
         // Under CI a test that cannot run fails: a skip that passes would count as evidence.
         let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
         assert!(
             !ci,
-            "CI=true but bash or awk is missing: scripts/bench needs both"
+            "CI=true but bash, awk or python3 is missing: scripts/bench needs them (python3 for \
+             the tracey-shaped generator)"
         );
-        eprintln!("SKIPPED: scripts/bench needs bash and awk");
+        eprintln!("SKIPPED: scripts/bench needs bash, awk and python3");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -228,6 +229,7 @@ fn bench_script_prints_a_table_row_per_size() {
     let output = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench"))
         .args([
             "--no-install",
+            "--no-page",
             "--runs",
             "2",
             "--bin",
@@ -245,22 +247,145 @@ fn bench_script_prints_a_table_row_per_size() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        stdout.contains("| requirements | files (md + rs) |"),
+        stdout.contains("| shape | requirements | files (md + rs) |"),
         "{stdout}"
     );
-    let row = stdout
-        .lines()
-        .find(|l| l.starts_with("| 300 |"))
-        .unwrap_or_else(|| panic!("no row for 300: {stdout}"));
-    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-    assert_eq!(cells[2], "3 + 60", "{row}");
-    assert!(cells[4].contains(" ± "), "{row}");
-    // The counts column compares reqtrail's JSON with EXPECTED.json when jq or python3 is there.
-    assert!(matches!(cells[11], "ok" | "?"), "{row}");
+    // One row per shape: examples/gen's tree written above, and scripts/gen-tracey's, which
+    // the script generates itself (3 documents, 60 test files, lib.rs and 8 area modules).
+    for (shape, files) in [("gen", "3 + 60"), ("tracey", "3 + 69")] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {shape} | 300 |")))
+            .unwrap_or_else(|| panic!("no {shape} row for 300: {stdout}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[3], files, "{row}");
+        assert!(cells[5].contains(" ± "), "{row}");
+        assert!(cells[8].ends_with(" MB"), "{row}");
+        // reqtrail's counts match the generator's EXPECTED.json (python3 reads it).
+        assert_eq!(cells[13], "ok", "{row}");
+    }
+    assert!(
+        dir.path().join("tracey-300/EXPECTED.json").is_file(),
+        "the tracey tree is generated where the others are"
+    );
     assert!(stdout.contains("Machine: "), "{stdout}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("results.md")).unwrap(),
         stdout,
         "the table is kept in OUT/results.md"
     );
+}
+
+/// Runs scripts/gen-tracey into `out`; `None` (after saying so) without python3, a failure
+/// under CI.
+fn gen_tracey(requirements: usize, out: &Path) -> Option<()> {
+    let status = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-tracey"))
+        .args(["--requirements", &requirements.to_string(), "--out"])
+        .arg(out)
+        .status();
+    match status {
+        Ok(status) => {
+            assert!(status.success(), "scripts/gen-tracey failed");
+            Some(())
+        }
+        Err(e) => {
+            let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+            assert!(
+                !ci,
+                "CI=true but python3 cannot run scripts/gen-tracey: {e}"
+            );
+            eprintln!("SKIPPED: python3 not available ({e})");
+            None
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+fn tree_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+// r[verify perf.tracey-shape]
+#[test]
+fn the_tracey_shaped_generator_writes_the_tree_it_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    if gen_tracey(1000, &one).is_none() || gen_tracey(1000, &two).is_none() {
+        return;
+    }
+    let files = tree_bytes(&one);
+    assert!(
+        files == tree_bytes(&two),
+        "the same arguments give the same bytes"
+    );
+
+    let rust: Vec<(&String, usize)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rs"))
+        .map(|(p, b)| (p, b.iter().filter(|&&c| c == b'\n').count()))
+        .collect();
+    let long = rust.iter().filter(|(_, lines)| *lines >= 1900).count();
+    let small = rust.iter().filter(|(_, lines)| *lines <= 100).count();
+    assert!(
+        long >= 10 && small >= 150,
+        "{long} long and {small} small files"
+    );
+    let text = |p: &str| String::from_utf8_lossy(&files[p]).into_owned();
+    let all_rust: String = rust.iter().map(|(p, _)| text(p)).collect();
+    // Tracey-style markers right above `#[tokio::test]` functions, and `// Verifies:` claims.
+    let marker_above_tokio = all_rust
+        .lines()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| {
+            w[0].trim_start().starts_with("// r[verify ") && w[1].trim() == "#[tokio::test]"
+        })
+        .count();
+    assert!(marker_above_tokio > 500, "{marker_above_tokio}");
+    assert!(all_rust.contains("// Verifies: "));
+    let docs: String = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".md"))
+        .map(|(p, _)| text(p))
+        .collect();
+    assert!(docs
+        .lines()
+        .any(|l| l.starts_with("r[") && l.ends_with(']')));
+    assert!(docs
+        .lines()
+        .any(|l| l.starts_with("### ") && l.contains("-000")));
+
+    // reqtrail reports exactly what EXPECTED.json says.
+    let output = Command::new(env!("CARGO_BIN_EXE_reqtrail"))
+        .args(["check", "--json", "-"])
+        .arg(&one)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let expected: serde_json::Value = serde_json::from_slice(&files["EXPECTED.json"]).unwrap();
+    assert_eq!(report["summary"]["requirements"], expected["requirements"]);
+    assert_eq!(report["summary"]["verified"], expected["verified"]);
+    assert_eq!(
+        report["tests"].as_array().map(Vec::len),
+        expected["tests"].as_u64().map(|n| n as usize)
+    );
+    assert_eq!(report["summary"]["errors"], 0, "{}", report["diagnostics"]);
 }
