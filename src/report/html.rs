@@ -116,6 +116,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
             .map(|d| DiagnosticRow::new(d, source_link, commit))
             .collect::<Vec<_>>(),
         comparison => report.comparison,
+        policy => report.policy,
         history => options.history.clone().map(Value::from_safe_string),
         reworded => reworded_rows(report),
         csp => csp,
