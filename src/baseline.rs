@@ -439,6 +439,7 @@ mod tests {
             levels: vec![],
             defect_link: None,
             comparison: None,
+            policy: Vec::new(),
         }
     }
 

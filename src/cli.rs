@@ -573,8 +573,11 @@ fn check(args: CheckArgs) -> Result<i32> {
         plan.gate.deny_warnings,
     )?;
     let Analysis {
-        report, unreadable, ..
+        mut report,
+        unreadable,
+        ..
     } = analysis;
+    report.policy = crate::policy::evaluate(&report, &plan.input.config.policy);
     let options = GateOptions {
         deny_warnings: plan.gate.deny_warnings,
         fail_under: plan.gate.fail_under,

@@ -60,6 +60,10 @@ pub struct Config {
     /// infers from dotted ids (PRODUCT.md section 13).
     #[serde(default)]
     pub dotted_parents: bool,
+    /// `[[policy]]`: release-policy classes with a coverage threshold each (PRODUCT.md
+    /// section 12).
+    #[serde(default)]
+    pub policy: Vec<crate::policy::PolicyClass>,
     /// Globs selecting verification records and committed external results (PRODUCT.md
     /// section 11): `*.toml` record files, `*.csv` exports, `*.xml` JUnit files;
     /// [`DEFAULT_RECORDS_GLOB`] by default.

@@ -115,6 +115,7 @@ pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
         levels,
         defect_link: run.defect_link.clone(),
         comparison: None,
+        policy: Vec::new(),
     }
 }
 

@@ -2,7 +2,8 @@
 //! (PRODUCT.md section 7). Exit code 1 means this said "fail"; it never decides exit code 2.
 //!
 //! Without options every error diagnostic and every active requirement that is not verified or
-//! waived fails. `--fail-under` replaces the gaps rule by a coverage floor; `--baseline` fails
+//! waived fails. `--fail-under` replaces the gaps rule by a coverage floor, and so does a release
+//! policy (`[[policy]]` classes, each with its own); `--baseline` fails
 //! only on what got worse than an earlier report; `--changed-since` narrows requirements and
 //! diagnostics to what the branch touched (coverage stays a whole-project number).
 
@@ -112,7 +113,7 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
             };
             reasons.push(format!("{errors} {what}{}{place}{policy}", plural(errors)));
         }
-        if options.fail_under.is_none() {
+        if options.fail_under.is_none() && report.policy.is_empty() {
             let gaps: Vec<&RequirementEntry> = report.gaps().filter(|r| in_scope(&r.id)).collect();
             if !gaps.is_empty() {
                 reasons.push(gaps_reason(report, &gaps, scope.is_some()));
@@ -141,6 +142,13 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
                 blocking.extend(suspects.iter().map(|r| r.id.clone()));
             }
         }
+    }
+    // A release policy replaces the gaps rule: each class is gated on its own threshold.
+    for class in report.policy.iter().filter(|c| !c.passed) {
+        reasons.push(format!(
+            "release policy: class `{}` is at {:.1}% ({} of {} verified), under its {}%",
+            class.name, class.coverage_percent, class.verified, class.target, class.min_coverage
+        ));
     }
     if let Some(threshold) = options.fail_under {
         let coverage = report.summary.coverage_percent;

@@ -28,6 +28,7 @@ pub mod model;
 pub(crate) mod output;
 pub(crate) mod pipeline;
 pub(crate) mod plan;
+pub(crate) mod policy;
 pub(crate) mod records;
 pub(crate) mod release;
 pub mod report;

@@ -127,6 +127,7 @@ pub fn resolve_input(input: &InputArgs) -> Result<InputPlan> {
         );
     }
     let config = load_config(&root, input.config.as_deref())?;
+    crate::policy::validate(&config.policy)?;
     let results = input.results.clone();
     Ok(InputPlan {
         root_display: root_display(&root),

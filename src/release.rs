@@ -94,7 +94,8 @@ pub struct ReleaseDiff {
     pub defects_removed: Vec<Note>,
     pub documents: Vec<GroupChange>,
     pub areas: Vec<GroupChange>,
-    /// By the `Level` attribute (unit, integration, system, ...), when requirements carry one.
+    /// Per evidence level (`impl`, `utest`, `itest`, ...): the share of counted requirements
+    /// with passing evidence of it.
     pub levels: Vec<GroupChange>,
 }
 
@@ -123,22 +124,20 @@ fn brief(r: &RequirementEntry) -> Brief {
     }
 }
 
-/// The requirement's defects: the `Defect:` attribute, comma-separated.
+/// The requirement's known defects (its `Defect:`, its tests' defect ids; PRODUCT.md
+/// section 11), and a `Defect:` attribute of a report written before they were modelled.
 fn defects(r: &RequirementEntry) -> BTreeSet<String> {
-    r.fields
+    let attribute = r
+        .fields
         .iter()
         .filter(|(k, _)| k.eq_ignore_ascii_case("defect") || k.eq_ignore_ascii_case("defects"))
-        .flat_map(|(_, v)| v.split(',').map(|d| d.trim().to_string()))
+        .flat_map(|(_, v)| v.split(',').map(|d| d.trim().to_string()));
+    r.defects
+        .iter()
+        .cloned()
+        .chain(attribute)
         .filter(|d| !d.is_empty())
         .collect()
-}
-
-fn level(r: &RequirementEntry) -> Option<String> {
-    r.fields
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("level"))
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 /// Compares two reports.
@@ -290,40 +289,19 @@ fn groups(before: &[Coverage], after: &[Coverage]) -> Vec<GroupChange> {
     map.into_values().collect()
 }
 
-/// Coverage per `Level` attribute, computed like the report's groups: verified over counted
-/// requirements not waived.
+/// Coverage per evidence level (the report's `levels`, PRODUCT.md section 11): the share of
+/// counted, unwaived requirements with passing evidence of that level.
 fn level_groups(old: &Report, new: &Report) -> Vec<GroupChange> {
     let per = |report: &Report| -> Vec<Coverage> {
-        let mut map: BTreeMap<String, Coverage> = BTreeMap::new();
-        for r in &report.requirements {
-            let Some(level) = level(r) else { continue };
-            let c = map.entry(level.clone()).or_insert_with(|| Coverage {
-                name: level,
+        report
+            .levels
+            .iter()
+            .map(|l| Coverage {
+                name: l.level.clone(),
+                requirements: l.requirements,
+                verified: l.requirements,
+                coverage_percent: l.percent,
                 ..Coverage::default()
-            });
-            c.requirements += 1;
-            if !r.lifecycle.is_counted() {
-                continue;
-            }
-            c.active += 1;
-            match r.status {
-                crate::model::Status::Verified => c.verified += 1,
-                crate::model::Status::Partial => c.partial += 1,
-                crate::model::Status::Failing => c.failing += 1,
-                crate::model::Status::Unverified => c.unverified += 1,
-                crate::model::Status::Waived => c.waived += 1,
-                crate::model::Status::Suspect => c.suspect += 1,
-            }
-        }
-        map.into_values()
-            .map(|mut c| {
-                let target = c.active - c.waived;
-                c.coverage_percent = if target == 0 {
-                    100.0
-                } else {
-                    (c.verified as f64 * 1000.0 / target as f64).round() / 10.0
-                };
-                c
             })
             .collect()
     };

@@ -27,6 +27,8 @@
   var RESULT = ['passed', 'failed', 'errored', 'skipped', 'not-run', 'unknown'];
   var RESULT_LABEL = ['passed', 'failed', 'errored', 'skipped', 'not run', 'no result'];
   var RESULT_ICON = ['\u2713', '\u2717', '!', '\u2212', '\u25CB', '?'];
+  // Evidence levels, as html.rs's LEVELS: a link's flags >> 3.
+  var LEVELS = ['utest', 'itest', 'stest', 'manual', 'inspection', 'analysis', 'demonstration', 'review', 'impl'];
   var LIFECYCLE = ['draft', 'proposed', 'approved', 'active', 'deprecated', 'rejected'];
   var GRID_LIMIT = 200;
   // "Show all" and the print button build rows this many at a time, one batch per frame, so
@@ -196,6 +198,8 @@
       case '': return true;
       case 'not-counted': return !counted(r);
       case 'gaps': return counted(r) && (r.s === 1 || r.s === 2 || r.s === 3 || r.s === 5);
+      case 'failing-tracked': return counted(r) && r.s === 2 && !!(r.df && r.df.length);
+      case 'failing-untracked': return counted(r) && r.s === 2 && !(r.df && r.df.length);
       default: return counted(r) && STATUS[r.s] === state.status;
     }
   }
@@ -305,6 +309,7 @@
 
     var tdStatus = cell(tr, 'c-status', 'Status');
     tdStatus.appendChild(badge(r));
+    if (r.df && r.df.length) tdStatus.appendChild(defectList(r.df));
 
     var tdTests = cell(tr, 'c-tests', 'Verifying tests');
     if (r.v && r.v.length) {
@@ -325,6 +330,12 @@
     } else {
       tdTests.appendChild(el('span', 'none', 'none'));
     }
+    if (r.lv && r.lv.length) {
+      var lv = el('span', 'levels');
+      lv.title = 'Levels with passing evidence';
+      r.lv.forEach(function (l) { lv.appendChild(el('span', 'level lv-' + l, l)); });
+      tdTests.appendChild(lv);
+    }
 
     var tdImpl = cell(tr, 'c-impl', 'Implementation');
     if (r.m && r.m.length) {
@@ -343,6 +354,24 @@
   }
 
   function heading(parent, text) { parent.appendChild(el('h3', null, text)); }
+
+  // Known defects, each linked through the configured `defect-link` when there is one.
+  function defectList(ids) {
+    var box = el('span', 'defects');
+    ids.forEach(function (id) {
+      var d;
+      if (D.deflink) {
+        d = el('a', 'defect', '\u2691 ' + id);
+        d.href = D.deflink.split('{id}').join(encodeURIComponent(id.replace(/^#/, '')));
+        d.rel = 'noopener noreferrer';
+      } else {
+        d = el('span', 'defect', '\u2691 ' + id);
+      }
+      d.title = 'Known defect ' + id;
+      box.appendChild(d);
+    });
+    return box;
+  }
 
   function detailRow(r) {
     var tr = el('tr', 'detail');
@@ -369,6 +398,10 @@
     why.appendChild(badge(r));
     if (reason(r)) why.appendChild(document.createTextNode(' ' + reason(r)));
     left.appendChild(why);
+    if (r.df && r.df.length) {
+      heading(left, 'Known defects');
+      left.appendChild(defectList(r.df));
+    }
     if (r.w) {
       heading(left, 'Waiver');
       left.appendChild(el('p', 'd-reason', r.w));
@@ -397,6 +430,7 @@
     var kv = el('dl', 'kv');
     function pair(k, v) { kv.appendChild(el('dt', null, k)); kv.appendChild(el('dd', null, v)); }
     pair('Area', D.areas[r.a]);
+    if (r.lv && r.lv.length) pair('Levels', r.lv.join(', '));
     if (r.g && r.g.length) pair('Tags', r.g.map(function (g) { return D.tags[g]; }).join(', '));
     if (r.d) for (var key in r.d) if (Object.prototype.hasOwnProperty.call(r.d, key)) pair(key, r.d[key]);
     heading(right, 'Attributes');
@@ -435,7 +469,10 @@
         var res = el('span', 't-res r-' + RESULT[test.res]);
         res.appendChild(resultIcon(test.res, true));
         res.appendChild(document.createTextNode(RESULT_LABEL[test.res]));
-        row.appendChild(el('td')).appendChild(res);
+        var resCell = row.appendChild(el('td'));
+        resCell.appendChild(res);
+        // The level of this piece of evidence, under its result.
+        resCell.appendChild(el('span', 'level level-cell', LEVELS[(link[2] || 0) >> 3] || ''));
         var nameCell = el('td', 'mono');
         nameCell.appendChild(breakable(null, test.name));
         if (link[2] & 1) { nameCell.appendChild(document.createTextNode(' ')); nameCell.appendChild(el('span', 'flag flag-stale', 'stale revision: does not verify')); }

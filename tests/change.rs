@@ -386,3 +386,91 @@ fn an_unknown_ref_is_a_clear_error() {
         "nothing written"
     );
 }
+
+// r[verify change.policy]
+#[test]
+fn release_policy_classes_are_reported_and_gated_each_on_its_own() {
+    let repo = Repo::new();
+    repo.write(
+        "docs/req.md",
+        "# Brakes\n\n## BRK-001: Emergency stop\nPriority: high\n\nThe car stops within 40 m from 100 km/h.\n\n## BRK-002: Stop light\nTags: safety\n\nThe stop light turns on when braking.\n\n## CMF-001: Seat heating\nThe seat warms up in two minutes.\n\n## CMF-002: Cup holder\nThe cup holder fits a large cup.\n",
+    );
+    repo.write(
+        "src/lib.rs",
+        "#[cfg(test)]\nmod tests {\n    // Verifies: BRK-001\n    #[test]\n    fn stops() {}\n\n    // Verifies: CMF-001\n    #[test]\n    fn warms() {}\n}\n",
+    );
+    repo.write(
+        "reqtrail.toml",
+        "[[policy]]\nname = \"critical\"\npriority = [\"high\"]\ntags = [\"safety\"]\nmin-coverage = 100\n\n[[policy]]\nname = \"rest\"\nmin-coverage = 50\n",
+    );
+    let run = repo.run(&["check", ".", "--markdown", "target/pr.md"]);
+    run.expect(1);
+    assert!(
+        run.stdout.contains(
+            "✘ critical: 50.0% (1 of 2 verified), needs 100% (Priority: high; Tags: safety)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("✔ rest: 50.0% (1 of 2 verified), needs 50% (every other requirement)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "release policy: class `critical` is at 50.0% (1 of 2 verified), under its 100%"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("class `rest`"), "{}", run.stdout);
+    assert!(repo.read("target/pr.md").contains("**Release policy**"));
+    repo.run(&["check", ".", "--html", "target/report.html"]);
+    let html = repo.read("target/report.html");
+    assert!(
+        html.contains("<h2 id=\"policy-h\">Release policy</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("<th scope=\"row\">critical</th>"));
+    let json = repo.run(&["check", ".", "--json", "-"]).json();
+    assert_eq!(json["policy"][0]["name"], "critical");
+    assert_eq!(json["policy"][0]["passed"], false);
+    assert_eq!(json["policy"][1]["passed"], true);
+
+    // The safety requirement gets its test: every class meets its threshold, and the old gap
+    // in the rest (CMF-002) no longer fails the gate on its own.
+    repo.edit(
+        "src/lib.rs",
+        "    // Verifies: CMF-001",
+        "    // Verifies: BRK-002\n    #[test]\n    fn lights() {}\n\n    // Verifies: CMF-001",
+    );
+    let run = repo.run(&["check", "."]);
+    run.expect(0);
+    assert!(
+        run.stdout.contains("✔ critical: 100.0% (2 of 2 verified)"),
+        "{}",
+        run.stdout
+    );
+
+    // A threshold out of range, or an unknown key, is exit code 2.
+    repo.write(
+        "reqtrail.toml",
+        "[[policy]]\nname = \"critical\"\nmin-coverage = 150\n",
+    );
+    let run = repo.run(&["check", "."]);
+    run.expect(2);
+    assert!(
+        run.stderr.contains("min-coverage takes a percentage"),
+        "{}",
+        run.stderr
+    );
+    repo.write(
+        "reqtrail.toml",
+        "[[policy]]\nname = \"critical\"\nmin-coverage = 90\npriorities = [\"high\"]\n",
+    );
+    let run = repo.run(&["check", "."]);
+    run.expect(2);
+    assert!(run.stderr.contains("priorities"), "{}", run.stderr);
+}

@@ -1744,3 +1744,96 @@ fn show_all_and_print_build_big_views_in_batches() {
     );
     assert_eq!(browser.errors(), Vec::<String>::new());
 }
+
+/// Copies a fixture directory.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+// r[verify evidence.html]
+#[test]
+fn levels_and_defects_show_and_failing_filters_tell_tracked_from_untracked() {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("kvd");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/evidence"),
+        &project,
+    );
+    let bin = env!("CARGO_BIN_EXE_reqtrail");
+    // A failed analysis nobody has filed a defect for yet.
+    let out = run_limited(
+        Command::new(bin)
+            .args(["record", "kv.compaction"])
+            .arg(&project)
+            .args([
+                "--method",
+                "analysis",
+                "--result",
+                "fail",
+                "--by",
+                "Tomás Ortega",
+            ])
+            .args(["--note", "A level rewrite needs 2.4x the live data"]),
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "{out:?}");
+    let html = dir.path().join("report.html");
+    let out = run_limited(
+        Command::new(bin)
+            .arg("check")
+            .arg(&project)
+            .arg("--html")
+            .arg(&html)
+            .env("SOURCE_DATE_EPOCH", "1767225600"),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    browser.goto(&format!("file://{}", html.display()));
+    browser.click("#f-status option[value='failing']");
+    assert_eq!(browser.rows(), ["kv.compaction", "kv.ops", "kv.ops.alarm"]);
+    browser.click("#f-status option[value='failing-tracked']");
+    assert_eq!(browser.rows(), ["kv.ops", "kv.ops.alarm"]);
+    browser.click("#f-status option[value='failing-untracked']");
+    assert_eq!(browser.rows(), ["kv.compaction"]);
+    browser.click("#f-status option[value='']");
+    // The defect beside the failing status, linked through the configured template.
+    let defect = browser.exec(
+        "const a = document.querySelector('#req-kv\\\\.ops\\\\.alarm .c-status a.defect');
+         return a ? [a.textContent, a.getAttribute('href')] : null;",
+    );
+    assert_eq!(
+        defect,
+        json!([
+            "\u{2691} KVD-311",
+            "https://tracker.example.org/browse/KVD-311"
+        ])
+    );
+    // The levels with passing evidence, in the tests column.
+    let levels = browser.exec(
+        "return Array.from(document.querySelectorAll('#req-kv\\\\.persist .c-tests .level')).map(e => e.textContent);",
+    );
+    assert_eq!(levels, json!(["itest", "manual"]));
+    // The detail panel gives each piece of evidence its level, records included.
+    browser.click("#req-kv\\.locks .tog");
+    let detail = browser.exec(
+        "return Array.from(document.querySelectorAll('#req-kv\\\\.locks .t-table tbody tr')).map(tr => [tr.querySelector('.level-cell').textContent, tr.children[1].textContent]);",
+    );
+    assert_eq!(
+        detail,
+        json!([["inspection", "inspection by Dana Whitfield on 2026-11-19"]])
+    );
+    assert_eq!(browser.errors(), Vec::<String>::new());
+}

@@ -144,6 +144,15 @@ fn diff_of_two_tags_lists_what_changed_without_touching_the_working_tree() {
         .is_some_and(|c| c.len() == 40));
     let areas = json["areas"].as_array().expect("areas");
     assert!(areas.iter().any(|a| a["name"] == "ORD"));
+    // Unit-test evidence per level, before and after (ORD-4 has none, PAY-1 is waived).
+    let utest = json["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .find(|l| l["name"] == "utest")
+        .unwrap_or_else(|| panic!("a utest level in {}", json["levels"]));
+    assert_eq!(utest["before"]["coverage_percent"], 75.0, "{utest}");
+    assert_eq!(utest["after"]["coverage_percent"], 66.7, "{utest}");
 
     let md = repo.read("target/notes.md");
     assert!(md.starts_with("## Requirements: v1 \\("), "{md}");

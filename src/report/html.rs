@@ -116,6 +116,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
             .map(|d| DiagnosticRow::new(d, source_link, commit))
             .collect::<Vec<_>>(),
         comparison => report.comparison,
+        policy => report.policy,
         history => options.history.clone().map(Value::from_safe_string),
         reworded => reworded_rows(report),
         csp => csp,
@@ -614,7 +615,24 @@ struct PageData<'a> {
     link: Option<&'a str>,
     commit: &'a str,
     results: bool,
+    /// The `defect-link` template (`{id}` for the defect's id), when configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deflink: Option<&'a str>,
 }
+
+/// Evidence levels in the order of the script's `LEVELS`; a link's level index is its flags
+/// shifted right by 3.
+const LEVELS: [&str; 9] = [
+    "utest",
+    "itest",
+    "stest",
+    "manual",
+    "inspection",
+    "analysis",
+    "demonstration",
+    "review",
+    "impl",
+];
 
 /// A title, or when the text starts with it (as marker-style titles do), its length in UTF-16
 /// code units (JavaScript's string length), so it is not sent twice.
@@ -671,6 +689,12 @@ struct ReqData<'a> {
     /// safe HTML (every text escaped, only `<del>` and `<ins>` added)]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     q: Option<(&'a str, String)>,
+    /// The levels it has passing evidence of (PRODUCT.md section 11).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    lv: &'a [String],
+    /// Known defects beside it.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    df: &'a [String],
 }
 
 fn is_one(n: &u32) -> bool {
@@ -824,8 +848,15 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
         let mut verifications = Vec::with_capacity(r.verified_by.len());
         for v in &r.verified_by {
             let key = (v.binary.as_str(), v.test.as_str());
-            let (index, line) = match test_index.get(&key) {
-                Some(&known) => known,
+            // A record is its own row: two records can read alike (same method, person and
+            // day) and still be two runs with two outcomes.
+            let known = if v.kind == crate::model::EvidenceKind::Record {
+                None
+            } else {
+                test_index.get(&key).copied()
+            };
+            let (index, line) = match known {
+                Some(known) => known,
                 None => {
                     tests.push(test_row(&mut tables, v, by_key.get(&key)));
                     test_index.insert(key, (tests.len() - 1, v.line));
@@ -833,9 +864,11 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
                 }
             };
             let mut link = vec![index as i64, i64::from(v.ref_line) - i64::from(line)];
+            let level = LEVELS.iter().position(|l| *l == v.level).unwrap_or(0) as i64;
             let flags = i64::from(v.stale)
                 | (i64::from(v.ignored) << 1)
-                | (i64::from(v.suspect.is_some() && !v.stale) << 2);
+                | (i64::from(v.suspect.is_some() && !v.stale) << 2)
+                | (level << 3);
             if flags != 0 {
                 link.push(flags);
             }
@@ -858,6 +891,7 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
         link,
         commit,
         results: report.results_given,
+        deflink: report.defect_link.as_deref(),
     }
 }
 
@@ -915,6 +949,8 @@ fn requirement_data<'a>(
             );
             (p.from.as_str(), crate::worddiff::html(&pieces))
         }),
+        lv: &r.levels,
+        df: &r.defects,
     }
 }
 

@@ -128,6 +128,12 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
                 s.suspect
             );
         }
+        if !report.policy.is_empty() {
+            let _ = writeln!(out, "\nRelease policy:");
+            for class in &report.policy {
+                let _ = writeln!(out, "  {}", crate::policy::line(class));
+            }
+        }
         if report.documents.len() > 1 {
             for doc in &report.documents {
                 let _ = writeln!(

@@ -66,6 +66,12 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
             s.suspect
         );
     }
+    if !report.policy.is_empty() {
+        let _ = writeln!(out, "\n**Release policy**\n");
+        for class in &report.policy {
+            let _ = writeln!(out, "- {}", escape(&crate::policy::line(class)));
+        }
+    }
 
     if let Some(v) = ctx.verdict.filter(|v| !v.passed) {
         let _ = writeln!(out, "\n**Why the gate failed**\n");

@@ -72,6 +72,10 @@ pub struct Report {
     /// found: worse, better, changed, suspect (PRODUCT.md section 12). Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<ComparisonSection>,
+    /// The release policy's classes (`[[policy]]` in reqtrail.toml), each with its coverage
+    /// and whether it met its threshold; empty without a policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy: Vec<crate::policy::ClassResult>,
 }
 
 /// The comparison a `--baseline` or `--changed-since` run made, carried in its JSON and HTML so

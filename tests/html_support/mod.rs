@@ -428,6 +428,7 @@ pub fn build_report(
         levels: vec![],
         defect_link: None,
         comparison: None,
+        policy: Vec::new(),
     }
 }
 
@@ -666,6 +667,7 @@ pub fn generated_report(n: usize) -> Report {
         levels: vec![],
         defect_link: None,
         comparison: None,
+        policy: Vec::new(),
     }
 }
 
