@@ -9,7 +9,7 @@ const CI_GUIDE: &str = include_str!("../docs/ci.md");
 
 /// Topic names of the guide's chapters (`## N. Title`), by chapter number. Short words people
 /// type; a test checks that every chapter of the guide has one.
-const CHAPTERS: [(&str, &str); 10] = [
+const CHAPTERS: [(&str, &str); 11] = [
     ("1", "start"),
     ("2", "requirements"),
     ("3", "references"),
@@ -20,6 +20,7 @@ const CHAPTERS: [(&str, &str); 10] = [
     ("8", "outputs"),
     ("9", "other-tools"),
     ("10", "changes"),
+    ("11", "evidence"),
 ];
 
 /// One topic: its name, a one-line description and its text.
