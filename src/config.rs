@@ -73,6 +73,11 @@ pub struct Config {
     /// (one that matches no Rust test), for suites that cannot write properties. The whole
     /// match is the id, unless the regex has a capture group, whose text is.
     pub external_id_pattern: Option<String>,
+    /// `[document-needs]`: glob of requirement documents -> the levels every requirement in
+    /// them needs when it has no `Needs:` of its own (PRODUCT.md section 11), e.g. reqtrace's
+    /// design documents, whose items its matrix counts as covered by code: `["impl"]`.
+    #[serde(default)]
+    pub document_needs: BTreeMap<String, Vec<String>>,
     /// A link to a defect in the tracker, `{id}` standing for the defect's id
     /// (`https://tracker.example/browse/{id}`).
     #[serde(alias = "defect_link")]
@@ -257,6 +262,15 @@ impl Config {
                 }
             }
         }
+        for glob in self.document_needs.keys() {
+            if let Err(e) = crate::discover::parse_glob(glob) {
+                let line = line_of_key(text, glob).unwrap_or(1);
+                return Err(format!(
+                    "{line}: the document-needs glob `{glob}` is not a valid glob ({}): check its brackets and braces",
+                    e.kind()
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -300,6 +314,17 @@ impl Config {
             style: self.style,
             heading_id,
             prefixes: self.marker_prefixes(),
+            // Checked in `parse`; a glob that fails here cannot have come from a loaded config.
+            document_needs: self
+                .document_needs
+                .iter()
+                .filter_map(|(glob, needs)| {
+                    Some((
+                        crate::discover::parse_glob(glob).ok()?.compile_matcher(),
+                        needs.clone(),
+                    ))
+                })
+                .collect(),
         }
     }
 
@@ -321,6 +346,19 @@ pub struct SpecOptions {
     pub heading_id: regex::Regex,
     /// Marker prefixes always accepted (`r` and the configured ones).
     pub prefixes: Vec<String>,
+    /// `[document-needs]`: documents matching a glob give their requirements these levels
+    /// when they write no `Needs:` of their own.
+    pub document_needs: Vec<(globset::GlobMatcher, Vec<String>)>,
+}
+
+impl SpecOptions {
+    /// The `Needs:` a requirement of `file` gets when it writes none.
+    pub fn needs_of(&self, file: &str) -> Option<&[String]> {
+        self.document_needs
+            .iter()
+            .find(|(glob, _)| glob.is_match(file))
+            .map(|(_, needs)| needs.as_slice())
+    }
 }
 
 impl Default for SpecOptions {
@@ -407,6 +445,18 @@ mod tests {
             ("\nspec = []\n", Err("2: `spec = []` selects no file")),
             ("src = []\n", Err("1: `src = []` selects no file")),
             ("exclude = []\n", Ok(|c| c.exclude.is_empty())),
+            (
+                "[document-needs]\n\"doc/DESIGN.md\" = [\"impl\"]\n",
+                Ok(|c| {
+                    let spec = c.spec_options();
+                    spec.needs_of("doc/DESIGN.md") == Some(&["impl".to_string()][..])
+                        && spec.needs_of("doc/REQUIREMENTS.md").is_none()
+                }),
+            ),
+            (
+                "project = \"x\"\n[document-needs]\n\"doc/{a\" = [\"impl\"]\n",
+                Err("3: the document-needs glob `doc/{a` is not a valid glob"),
+            ),
             (
                 "spec = [\n  \"docs/*.md\",\n  \"docs/{a,b\",\n]\n",
                 Err("3: the spec glob `docs/{a,b` is not a valid glob"),

@@ -545,8 +545,17 @@ fn init_then_check_on_a_reqtrace_project() {
         "{report}"
     );
     // reqtrace's matrix: every design requirement is covered by code, every requirement by
-    // design. reqtrail shows the same links; its gate also wants verifying tests, which
-    // reqtrace projects do not write (`Needs: impl`, section 11, would accept the code alone).
+    // design. `init` reads the `[[trace]]` from design to code and writes `[document-needs]`
+    // so the design's items need an implementation (`Needs: impl`, section 11) rather than a
+    // verifying test, which reqtrace projects do not write: the same verdict as reqtrace's.
+    assert!(
+        said.contains("traced to code, so their requirements need an implementation"),
+        "{said}"
+    );
+    assert!(
+        config.contains("[document-needs]\n\"doc/requirements/DESIGN.md\" = [\"impl\"]"),
+        "{config}"
+    );
     for id in [
         "DSG_STORE_MAP",
         "DSG_STORE_DELETE",
@@ -564,8 +573,9 @@ fn init_then_check_on_a_reqtrace_project() {
             .expect("children")
             .is_empty());
     }
-    assert_eq!(report["summary"]["unverified"], 7);
-    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["verified"], 7, "{report}");
+    assert_eq!(report["summary"]["unverified"], 0, "{report}");
+    assert_eq!(code, 0, "{report}");
 }
 
 // r[verify compat.init]

@@ -53,6 +53,8 @@ pub struct Findings {
     pub skipped: Vec<(String, String)>,
     /// The heading id pattern the documents need, when the default does not fit, and why.
     pub id_pattern: Option<(String, String)>,
+    /// `[document-needs]` to write: documents another tool counts as covered by code.
+    pub document_needs: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,8 @@ struct ToolGlobs {
     read: Vec<String>,
     /// The project's name another tool's config gives.
     project: Option<String>,
+    /// Document glob -> the levels its requirements need (reqtrace's code-covered artefacts).
+    document_needs: BTreeMap<String, Vec<String>>,
 }
 
 fn tool_globs(root: &Path) -> ToolGlobs {
@@ -113,23 +117,33 @@ fn tool_globs(root: &Path) -> ToolGlobs {
     }
     if let Ok(text) = std::fs::read_to_string(root.join("requirements.toml")) {
         if let Some(config) = reqtrace::parse(&text) {
-            globs.read.push(format!(
-                "requirements.toml (reqtrace): {} Markdown and {} Rust artefact path{}{}",
+            let mut note = format!(
+                "requirements.toml (reqtrace): {} Markdown and {} Rust artefact path{}",
                 config.spec.len(),
                 config.src.len(),
                 plural(config.src.len()),
-                if config.generated.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; reports it writes, not specs: {}",
-                        config.generated.join(", ")
-                    )
-                }
-            ));
+            );
+            if !config.generated.is_empty() {
+                let _ = write!(
+                    note,
+                    "; reports it writes, not specs: {}",
+                    config.generated.join(", ")
+                );
+            }
+            if !config.impl_covered.is_empty() {
+                let _ = write!(
+                    note,
+                    "; traced to code, so their requirements need an implementation (`Needs: impl`): {}",
+                    config.impl_covered.join(", ")
+                );
+            }
+            globs.read.push(note);
             globs.spec.extend(config.spec);
             globs.src.extend(config.src);
             globs.generated.extend(config.generated);
+            for doc in config.impl_covered {
+                globs.document_needs.insert(doc, vec!["impl".to_string()]);
+            }
         }
     }
     if let Ok(text) = std::fs::read_to_string(root.join("mantra.toml")) {
@@ -184,6 +198,7 @@ pub fn survey(root: &Path) -> Result<Findings> {
         rust_files: inputs.sources.len(),
         tool_configs: tools.read.clone(),
         exclude: tools.exclude.clone(),
+        document_needs: tools.document_needs.clone(),
         ..Findings::default()
     };
     let texts: Vec<(String, String)> = inputs
@@ -600,6 +615,16 @@ pub fn config_text(f: &Findings) -> String {
         out,
         "# \"REQ-007\" = \"verified by the hardware lab, see report 12\""
     );
+    if !f.document_needs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n# The other tool traces these documents to code: their requirements need an\n# implementation (`Needs: impl`) unless they write their own `Needs:`."
+        );
+        let _ = writeln!(out, "[document-needs]");
+        for (doc, needs) in &f.document_needs {
+            let _ = writeln!(out, "{} = {}", toml_string(doc), toml_list(needs));
+        }
+    }
     out
 }
 

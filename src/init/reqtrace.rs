@@ -13,6 +13,10 @@ pub struct ReqtraceConfig {
     pub src: Vec<String>,
     /// Files written by jobs (`[job.x] file = ...`).
     pub generated: Vec<String>,
+    /// Paths of the Markdown artefacts a `[[trace]]` links to a Rust artefact below them
+    /// (`upper = "design"`, `lower = ["code"]`): reqtrace's matrix counts their items covered
+    /// by implementing code, which reqtrail reproduces with `Needs: impl`.
+    pub impl_covered: Vec<String>,
 }
 
 /// Reads a reqtrace config; `None` when the text is not TOML or has no artefacts (another
@@ -22,22 +26,56 @@ pub fn parse(text: &str) -> Option<ReqtraceConfig> {
     let artefacts = value.get("artefact")?.as_table()?;
     let mut spec = BTreeSet::new();
     let mut src = BTreeSet::new();
-    for artefact in artefacts.values() {
-        let parser = artefact
-            .get("parser")
-            .and_then(|p| p.as_str())
-            .unwrap_or("");
-        let paths = artefact
+    let paths_of = |artefact: &toml::Value| -> Vec<String> {
+        artefact
             .get("paths")
             .and_then(|p| p.as_array())
             .into_iter()
             .flatten()
             .filter_map(|p| p.as_str())
-            .map(|p| p.trim_start_matches("./").to_string());
-        match parser {
-            "markdown" => spec.extend(paths),
-            p if p.starts_with("rust") => src.extend(paths),
+            .map(|p| p.trim_start_matches("./").to_string())
+            .collect()
+    };
+    let parser_of = |artefact: &toml::Value| -> String {
+        artefact
+            .get("parser")
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    for artefact in artefacts.values() {
+        match parser_of(artefact).as_str() {
+            "markdown" => spec.extend(paths_of(artefact)),
+            p if p.starts_with("rust") => src.extend(paths_of(artefact)),
             _ => {}
+        }
+    }
+    let is_rust = |name: &str| {
+        artefacts
+            .get(name)
+            .is_some_and(|a| parser_of(a).starts_with("rust"))
+    };
+    let mut impl_covered = BTreeSet::new();
+    for trace in value
+        .get("trace")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let Some(upper) = trace.get("upper").and_then(|u| u.as_str()) else {
+            continue;
+        };
+        let lower_is_code = trace
+            .get("lower")
+            .and_then(|l| l.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.as_str())
+            .any(is_rust);
+        if let Some(artefact) = artefacts.get(upper).filter(|_| lower_is_code) {
+            if parser_of(artefact) == "markdown" {
+                impl_covered.extend(paths_of(artefact));
+            }
         }
     }
     let generated = value
@@ -52,6 +90,7 @@ pub fn parse(text: &str) -> Option<ReqtraceConfig> {
         spec: spec.into_iter().collect(),
         src: src.into_iter().collect(),
         generated: generated.into_iter().collect(),
+        impl_covered: impl_covered.into_iter().collect(),
     })
 }
 

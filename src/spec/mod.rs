@@ -113,6 +113,13 @@ pub fn parse_spec(file: &str, text: &str, options: &SpecOptions) -> SpecFile {
         ..SpecFile::default()
     };
     build(&mut spec, &lines, style, &defs);
+    // A document's default `Needs:` comes from the config, after the fingerprint: it is not
+    // part of what the requirement says.
+    if let Some(needs) = options.needs_of(&spec.file) {
+        for req in spec.requirements.iter_mut().filter(|r| r.needs.is_empty()) {
+            req.needs = needs.to_vec();
+        }
+    }
     if style != DefinitionStyle::Marker {
         let defined: Vec<usize> = defs.iter().map(|d| d.line).collect();
         let heading_defs = style == DefinitionStyle::Heading && !defs.is_empty();
