@@ -572,7 +572,7 @@ fn csv_has_one_row_per_link_and_per_untested_requirement() {
     let out = csv::render(&report);
     assert!(out.ends_with("\r\n"));
     assert!(!out.replace("\r\n", "").contains('\r'));
-    let header = "requirement,title,document,line,lifecycle,status,test,binary,test_file,test_line,result,reason\r\n";
+    let header = "requirement,title,document,line,lifecycle,status,test,binary,test_file,test_line,result,reason,kind,level,defects\r\n";
     assert!(out.starts_with(header));
     let expected_rows: usize = report
         .requirements
@@ -593,16 +593,19 @@ fn csv_has_one_row_per_link_and_per_untested_requirement() {
     assert_eq!(records, expected_rows + 1);
     assert!(out.contains(
         "auth.login.lockout,Lock the account after five failed logins,docs/auth.md,21,active,failing,\
-         auth::tests::lockout_after_five,gateway,src/auth.rs,160,failed,test auth::tests::lockout_after_five failed\r\n"
+         auth::tests::lockout_after_five,gateway,src/auth.rs,160,failed,test auth::tests::lockout_after_five failed,test,utest,\r\n"
     ));
-    assert!(out.contains("REQ-002,JSON errors with a stable code,docs/api.md,11,active,unverified,,,,,,no verifying test\r\n"));
-    assert!(out.contains("pay.refund,Refund within 180 days,docs/payments.md,14,active,verified,pay::refund::tests::refund_in_other_currency,gateway,src/pay/refund.rs,70,skipped,verified by 2 passing tests\r\n"));
+    assert!(out.contains("REQ-002,JSON errors with a stable code,docs/api.md,11,active,unverified,,,,,,no verifying test,,,\r\n"));
+    assert!(out.contains("pay.refund,Refund within 180 days,docs/payments.md,14,active,verified,pay::refund::tests::refund_in_other_currency,gateway,src/pay/refund.rs,70,skipped,verified by 2 passing tests,test,utest,\r\n"));
     // A reason with a comma and a colon is quoted; a hostile title stays as it is (CSV is text).
     assert!(
-        out.contains(",\"only a stale reference (revision 1; the spec is at revision 2)\"\r\n")
-            || out.contains(",only a stale reference (revision 1; the spec is at revision 2)\r\n")
+        out.contains(
+            ",\"only a stale reference (revision 1; the spec is at revision 2)\",test,utest,\r\n"
+        ) || out.contains(
+            ",only a stale reference (revision 1; the spec is at revision 2),test,utest,\r\n"
+        )
     );
-    assert!(out.contains(",waived: Only EUR is offered in release 1\r\n"));
+    assert!(out.contains(",waived: Only EUR is offered in release 1,"));
 }
 
 // r[verify csv.export]

@@ -2,11 +2,12 @@
 //!
 //! One row per requirement-test link, plus one row for each requirement that no test verifies,
 //! so that a filter on an empty `test` column lists the gaps. Columns: requirement, title,
-//! document, line, lifecycle, status, test, binary, test_file, test_line, result, reason.
+//! document, line, lifecycle, status, test, binary, test_file, test_line, result, reason, and
+//! (PRODUCT.md section 11) the evidence's kind and level and the requirement's known defects.
 
 use super::Report;
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 15] = [
     "requirement",
     "title",
     "document",
@@ -19,6 +20,9 @@ const HEADER: [&str; 12] = [
     "test_line",
     "result",
     "reason",
+    "kind",
+    "level",
+    "defects",
 ];
 
 /// Renders the report as CSV with CRLF line ends and a header row.
@@ -35,11 +39,19 @@ pub fn render(report: &Report) -> String {
             r.lifecycle.as_str(),
             r.status.as_str(),
         ];
+        let defects = r.defects.join(" ");
         if r.verified_by.is_empty() {
-            let row = head
-                .iter()
-                .copied()
-                .chain(["", "", "", "", "", r.reason.as_str()]);
+            let row = head.iter().copied().chain([
+                "",
+                "",
+                "",
+                "",
+                "",
+                r.reason.as_str(),
+                "",
+                "",
+                defects.as_str(),
+            ]);
             write_row(&mut out, row);
             continue;
         }
@@ -52,6 +64,9 @@ pub fn render(report: &Report) -> String {
                 test_line.as_str(),
                 v.result.as_str(),
                 r.reason.as_str(),
+                v.kind.as_str(),
+                v.level.as_str(),
+                defects.as_str(),
             ];
             write_row(&mut out, head.iter().copied().chain(tail));
         }

@@ -62,8 +62,13 @@ pub fn gap_message(r: &RequirementEntry) -> String {
     } else {
         format!(" ({})", r.title)
     };
+    let defects = if r.defects.is_empty() {
+        String::new()
+    } else {
+        format!(" (known defect {})", r.defects.join(", "))
+    };
     format!(
-        "requirement `{}`{title} is {}: {}",
+        "requirement `{}`{title} is {}: {}{defects}",
         r.id,
         r.status.as_str(),
         r.reason

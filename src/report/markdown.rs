@@ -59,6 +59,28 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
         "\nverified {} · partial {} · failing {} · unverified {} · waived {} · errors {} · warnings {}",
         s.verified, s.partial, s.failing, s.unverified, s.waived, s.errors, s.warnings
     );
+    if !report.levels.is_empty() {
+        // Coverage per level (PRODUCT.md section 11): how many counted requirements have
+        // passing evidence of each, and of those whose `Needs:` asks for it, how many have it.
+        let levels: Vec<String> = report
+            .levels
+            .iter()
+            .map(|l| {
+                let needed = if l.needed > 0 {
+                    format!(" (needed {}, met {})", l.needed, l.met)
+                } else {
+                    String::new()
+                };
+                format!("{} {}{needed}", escape(&l.level), l.requirements)
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "
+levels: {}",
+            levels.join(" · ")
+        );
+    }
     if s.suspect > 0 {
         let _ = writeln!(
             out,
@@ -96,9 +118,19 @@ pub fn render(report: &Report, ctx: &MarkdownContext) -> String {
             } else {
                 format!(" {}", escape(&r.title))
             };
+            let defects = if r.defects.is_empty() {
+                String::new()
+            } else {
+                let ids: Vec<String> = r
+                    .defects
+                    .iter()
+                    .map(|d| format!("`{}`", code_safe(d)))
+                    .collect();
+                format!(" · known defect {}", ids.join(", "))
+            };
             let _ = writeln!(
                 out,
-                "- {}{title}: **{}**, {} ({})",
+                "- {}{title}: **{}**, {} ({}){defects}",
                 linked(
                     report,
                     ctx,
