@@ -6,6 +6,7 @@
 //! diff) requirements, moves between documents, status changes, waivers and defects added or
 //! removed, and coverage per document, area and level before and after.
 
+use crate::report::html::escape_text as esc;
 use crate::report::{Coverage, Report, RequirementEntry};
 use crate::worddiff::{self, Piece};
 use serde::Serialize;
@@ -534,21 +535,6 @@ pub fn markdown(d: &ReleaseDiff) -> String {
                 pct(&g.before),
                 pct(&g.after)
             );
-        }
-    }
-    out
-}
-
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
         }
     }
     out

@@ -4,6 +4,7 @@
 //! self-contained HTML page whose chart is inline SVG (nothing fetched at view time). The same
 //! chart goes into the main HTML report with `check --history DIR`.
 
+use crate::report::html::escape_text as esc;
 use crate::report::Report;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -180,21 +181,6 @@ pub fn json(points: &[Point]) -> String {
     })
     .unwrap_or_default();
     out.push('\n');
-    out
-}
-
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
     out
 }
 

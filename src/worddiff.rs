@@ -138,7 +138,7 @@ pub fn markdown(pieces: &[Piece], escape: impl Fn(&str) -> String) -> String {
 pub fn html(pieces: &[Piece]) -> String {
     let mut out = String::new();
     for p in pieces {
-        let text = escape_html(&p.text);
+        let text = crate::report::html::escape_text(&p.text);
         match p.op {
             Op::Same => out.push_str(&text),
             Op::Removed => {
@@ -151,21 +151,6 @@ pub fn html(pieces: &[Piece]) -> String {
                 out.push_str(&text);
                 out.push_str("</ins>");
             }
-        }
-    }
-    out
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
         }
     }
     out

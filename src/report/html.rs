@@ -39,6 +39,23 @@ pub struct HtmlOptions {
     pub history: Option<String>,
 }
 
+/// Text as HTML: `<`, `>`, `&` and both quotes escaped, so it is safe in an element or a quoted
+/// attribute. For the pages built without the template (`diff`, `trend`, word diffs).
+pub(crate) fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Renders the report as one HTML document. Fails only on a `--source-link` template that is
 /// not an http(s) or relative URL (a usage error) or on a template bug.
 pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> {
