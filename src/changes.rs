@@ -11,13 +11,13 @@
 //! PR gate cannot disagree with the full run about where things are.
 
 use crate::config::SourceOptions;
+use crate::history::git;
 use crate::model::LineSpan;
 use crate::report::Report;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 /// What git says changed in one file since the base, on the new side.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -269,26 +269,6 @@ pub fn git_diff(root: &Path, reference: &str) -> Result<Diff> {
         base,
         files,
     })
-}
-
-/// Runs one git command at `root`; a failure carries git's own message.
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .output()
-        .context("cannot run git: install git, or drop --changed-since")?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let stderr = stderr.trim();
-        if stderr.is_empty() {
-            bail!("git {} failed ({})", args.join(" "), output.status);
-        }
-        bail!("git {} failed: {stderr}", args.join(" "));
-    }
-    Ok(output.stdout)
 }
 
 /// Parses `git diff --name-status -z -M`: `STATUS\0PATH\0` or `RNNN\0OLD\0NEW\0`.

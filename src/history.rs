@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Runs one git command at `root` with optional locks off (reading never takes the index
-/// lock); a failure carries git's own message.
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+/// lock); a failure carries git's own message. The one way reqtrail runs git for history
+/// (`--changed-since`, `diff`, `trend`).
+pub(crate) fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -20,7 +21,11 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
         .context("cannot run git: install git to compare with git history")?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        bail!("git {} failed: {}", args.join(" "), stderr.trim());
+        let stderr = stderr.trim();
+        if stderr.is_empty() {
+            bail!("git {} failed ({})", args.join(" "), output.status);
+        }
+        bail!("git {} failed: {stderr}", args.join(" "));
     }
     Ok(output.stdout)
 }

@@ -102,6 +102,27 @@ pub struct ReleaseDiff {
 
 pub const SCHEMA: &str = "reqtrail-diff/1";
 
+impl ReleaseDiff {
+    /// The waiver and defect lists under the heading every format gives them, in order.
+    fn note_lists(&self) -> [(&'static str, &[Note]); 4] {
+        [
+            ("Waivers added", &self.waivers_added),
+            ("Waivers removed", &self.waivers_removed),
+            ("Defects added", &self.defects_added),
+            ("Defects removed", &self.defects_removed),
+        ]
+    }
+
+    /// Coverage before and after, per grouping, in the order every format shows them.
+    fn coverage_lists(&self) -> [(&'static str, &[GroupChange]); 3] {
+        [
+            ("document", &self.documents),
+            ("area", &self.areas),
+            ("level", &self.levels),
+        ]
+    }
+}
+
 fn side(label: &str, r: &Report) -> Side {
     Side {
         label: label.to_string(),
@@ -389,12 +410,7 @@ pub fn terminal(d: &ReleaseDiff) -> String {
             );
         }
     }
-    for (label, list) in [
-        ("Waivers added", &d.waivers_added),
-        ("Waivers removed", &d.waivers_removed),
-        ("Defects added", &d.defects_added),
-        ("Defects removed", &d.defects_removed),
-    ] {
+    for (label, list) in d.note_lists() {
         if list.is_empty() {
             continue;
         }
@@ -403,11 +419,7 @@ pub fn terminal(d: &ReleaseDiff) -> String {
             let _ = writeln!(out, "  {}: {}", n.id, n.text);
         }
     }
-    for (label, list) in [
-        ("document", &d.documents),
-        ("area", &d.areas),
-        ("level", &d.levels),
-    ] {
+    for (label, list) in d.coverage_lists() {
         if list.is_empty() {
             continue;
         }
@@ -501,12 +513,7 @@ pub fn markdown(d: &ReleaseDiff) -> String {
             );
         }
     }
-    for (label, list) in [
-        ("Waivers added", &d.waivers_added),
-        ("Waivers removed", &d.waivers_removed),
-        ("Defects added", &d.defects_added),
-        ("Defects removed", &d.defects_removed),
-    ] {
+    for (label, list) in d.note_lists() {
         if list.is_empty() {
             continue;
         }
@@ -515,11 +522,7 @@ pub fn markdown(d: &ReleaseDiff) -> String {
             let _ = writeln!(out, "- `{}`: {}", n.id.replace('`', "'"), escape(&n.text));
         }
     }
-    for (label, list) in [
-        ("document", &d.documents),
-        ("area", &d.areas),
-        ("level", &d.levels),
-    ] {
+    for (label, list) in d.coverage_lists() {
         if list.is_empty() {
             continue;
         }
@@ -607,19 +610,16 @@ pub fn html(d: &ReleaseDiff) -> String {
         }
         out.push_str("</ul>\n");
     }
-    for (label, list) in [
-        (
-            "Moved",
-            &d.moved
-                .iter()
-                .map(|m| note(&m.id, &format!("{} → {}", m.from, m.to)))
-                .collect::<Vec<_>>(),
-        ),
-        ("Waivers added", &d.waivers_added),
-        ("Waivers removed", &d.waivers_removed),
-        ("Defects added", &d.defects_added),
-        ("Defects removed", &d.defects_removed),
-    ] {
+    for (label, list) in [(
+        "Moved",
+        &d.moved
+            .iter()
+            .map(|m| note(&m.id, &format!("{} → {}", m.from, m.to)))
+            .collect::<Vec<_>>()[..],
+    )]
+    .into_iter()
+    .chain(d.note_lists())
+    {
         if list.is_empty() {
             continue;
         }
@@ -634,11 +634,7 @@ pub fn html(d: &ReleaseDiff) -> String {
         }
         out.push_str("</ul>\n");
     }
-    for (label, list) in [
-        ("document", &d.documents),
-        ("area", &d.areas),
-        ("level", &d.levels),
-    ] {
+    for (label, list) in d.coverage_lists() {
         if list.is_empty() {
             continue;
         }

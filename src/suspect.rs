@@ -72,20 +72,14 @@ pub fn from_changes(report: &Report, scope: &Scope, old: &[Requirement], from: &
         if !differs(&before.fingerprint, &r.fingerprint) {
             continue;
         }
-        let tests = r
-            .verified_by
-            .iter()
-            .filter(|v| !v.stale)
-            .filter(|v| {
-                let test_changed = changed_tests.contains(&(v.binary.as_str(), v.test.as_str()));
-                let reference_changed = scope
-                    .lines
-                    .get(v.file.as_str())
-                    .is_some_and(|l| l.contains(v.ref_line));
-                !test_changed && !reference_changed
-            })
-            .map(|v| (v.binary.clone(), v.test.clone()))
-            .collect();
+        let tests = untouched(r, |v| {
+            let test_changed = changed_tests.contains(&(v.binary.as_str(), v.test.as_str()));
+            let reference_changed = scope
+                .lines
+                .get(v.file.as_str())
+                .is_some_and(|l| l.contains(v.ref_line));
+            !test_changed && !reference_changed
+        });
         out.requirements.insert(
             r.id.clone(),
             Reworded {
@@ -102,6 +96,19 @@ pub fn from_changes(report: &Report, scope: &Scope, old: &[Requirement], from: &
         );
     }
     out
+}
+
+/// The current (not stale) verifying tests of `r` that `unchanged` says were left as they
+/// were: the ones its rewording makes suspect, as (binary, test).
+fn untouched(
+    r: &RequirementEntry,
+    unchanged: impl Fn(&crate::report::Verification) -> bool,
+) -> BTreeSet<(String, String)> {
+    r.verified_by
+        .iter()
+        .filter(|v| !v.stale && unchanged(v))
+        .map(|v| (v.binary.clone(), v.test.clone()))
+        .collect()
 }
 
 /// `--baseline`: requirements whose fingerprint differs from the baseline's, and their
@@ -132,27 +139,19 @@ pub fn from_baseline(report: &Report, base: &Report, from: &str) -> Suspicion {
         if !differs(&old.fingerprint, &r.fingerprint) {
             continue;
         }
-        let tests = r
-            .verified_by
-            .iter()
-            .filter(|v| !v.stale)
-            .filter(|v| {
-                let key = (v.binary.as_str(), v.test.as_str());
-                let verified_before = old
-                    .verified_by
-                    .iter()
-                    .any(|o| o.binary == v.binary && o.test == v.test);
-                let unchanged = match (old_tests.get(&key), now_tests.get(&key)) {
-                    (Some(a), Some(b)) if !a.fingerprint.is_empty() => {
-                        a.fingerprint == b.fingerprint
-                    }
-                    (Some(a), Some(b)) => a.file == b.file && a.line == b.line,
-                    _ => false,
-                };
-                verified_before && unchanged
-            })
-            .map(|v| (v.binary.clone(), v.test.clone()))
-            .collect();
+        let tests = untouched(r, |v| {
+            let key = (v.binary.as_str(), v.test.as_str());
+            let verified_before = old
+                .verified_by
+                .iter()
+                .any(|o| o.binary == v.binary && o.test == v.test);
+            let unchanged = match (old_tests.get(&key), now_tests.get(&key)) {
+                (Some(a), Some(b)) if !a.fingerprint.is_empty() => a.fingerprint == b.fingerprint,
+                (Some(a), Some(b)) => a.file == b.file && a.line == b.line,
+                _ => false,
+            };
+            verified_before && unchanged
+        });
         out.requirements.insert(
             r.id.clone(),
             Reworded {
