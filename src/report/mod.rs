@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod github;
+mod hostile;
 pub mod html;
 pub mod human;
 pub mod json;

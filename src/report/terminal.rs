@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// Whether `c` must not reach a terminal as itself: C0 controls but tab (and newline where
 /// newlines are kept), DEL, C1 controls, and the bidirectional overrides and isolates that
 /// reorder what a reader sees ("Trojan Source").
-fn is_hostile(c: char, keep_newlines: bool) -> bool {
+pub(crate) fn is_hostile(c: char, keep_newlines: bool) -> bool {
     match c {
         '\t' => false,
         '\n' => !keep_newlines,
@@ -51,15 +51,11 @@ pub fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
 /// keeps its line breaks; everywhere else (titles, ids, file names, test names, messages) a
 /// line break would fake a line of output.
 ///
-/// Nearly every report holds nothing hostile, so the report is first streamed through a scanner
-/// of its JSON form (no copy of the report, no tree of values); only when that finds something
-/// is the report rebuilt with its strings escaped.
+/// Nearly every report holds nothing hostile, so its strings are first visited where they are
+/// (`hostile::holds_hostile`: no copy, no JSON); only when that finds something is the report
+/// rebuilt with its strings escaped.
 pub fn escaped(report: &Report) -> Cow<'_, Report> {
-    let mut scan = HostileScan::default();
-    // The scanner stops the serialisation with an error at the first hostile character; any
-    // other error also takes the careful path below.
-    let clean = serde_json::to_writer(&mut scan, report).is_ok() && !scan.hostile;
-    escaped_as_scanned(report, clean)
+    escaped_as_scanned(report, !super::hostile::holds_hostile(report))
 }
 
 /// [`escaped`] for a report whose JSON form was already scanned (by [`Scanning`] while the
