@@ -86,8 +86,28 @@ fn bar(percent: f64, width: usize) -> String {
 /// How many gaps and diagnostics the summary lists before saying "and N more".
 const LIST_LIMIT: usize = 50;
 
+/// What a run adds to `check`'s summary besides the report: paragraphs that explain the verdict
+/// (what `--changed-since` and `--baseline` found), printed right above it, and the files the
+/// run wrote (`wrote FILE (what)` lines), right above the verdict line. Each ends in a newline.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Extras<'a> {
+    pub sections: &'a str,
+    pub written: &'a str,
+}
+
 /// The summary printed by `reqtrail check`.
 pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool) -> String {
+    render_with(report, verdict, paint, quiet, Extras::default())
+}
+
+/// The summary printed by `reqtrail check`, with the run's [`Extras`].
+pub fn render_with(
+    report: &Report,
+    verdict: &GateVerdict,
+    paint: Paint,
+    quiet: bool,
+    extras: Extras,
+) -> String {
     let mut out = String::new();
     let s = &report.summary;
     if !quiet {
@@ -219,9 +239,17 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
         }
     }
     // `-q` with nothing to report prints the verdict alone, without a blank line above it.
-    if !out.is_empty() {
+    let body = !out.is_empty();
+    if !extras.sections.is_empty() {
+        if body {
+            out.push('\n');
+        }
+        out.push_str(extras.sections);
+    }
+    if body {
         let _ = writeln!(out);
     }
+    out.push_str(extras.written);
     if verdict.passed {
         let _ = writeln!(out, "{} gate passed", paint.green("✔"));
     } else {
