@@ -99,3 +99,105 @@ pub fn resolve_show(args: &ShowArgs) -> Result<ShowPlan> {
         changed_since: args.changed_since.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn resolve(root: &std::path::Path, flags: &[&str]) -> Result<CheckPlan> {
+        let root = root.to_str().expect("utf-8 temp dir");
+        let argv = [&["reqtrail", "check", root][..], flags].concat();
+        let Command::Check(args) = Cli::try_parse_from(argv).expect("clap accepts").command else {
+            panic!("not check");
+        };
+        resolve_check(&args)
+    }
+
+    // r[verify front.plan]
+    #[test]
+    fn check_flags_are_refused_or_resolved_before_anything_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let not_a_dir = dir.path().join("file.txt");
+        std::fs::write(&not_a_dir, "x").expect("write");
+        let refused: &[(&[&str], &str)] = &[
+            (
+                &["--fail-under", "101"],
+                "--fail-under takes a percentage from 0 to 100, got 101",
+            ),
+            (
+                &["--fail-under=-0.5"],
+                "--fail-under takes a percentage from 0 to 100",
+            ),
+            (
+                &["--source-link", "javascript:alert(1)"],
+                "--source-link must be an http(s) or relative URL",
+            ),
+            (
+                &["--markdown", "-", "--source-link", "data:text/html,x"],
+                "--source-link must be",
+            ),
+            (
+                &["--format", "json", "--csv", "-"],
+                "--csv - and --format json both ask for it",
+            ),
+            (
+                &["--html", "-", "--sarif", "-"],
+                "--html - and --sarif - both ask for it",
+            ),
+        ];
+        for (flags, message) in refused {
+            // The same error whether or not the root exists: flags are checked first.
+            for root in [dir.path(), not_a_dir.as_path()] {
+                let err = resolve(root, flags).expect_err(&format!("{flags:?} refused"));
+                assert!(format!("{err:#}").contains(message), "{flags:?}: {err:#}");
+            }
+        }
+        let err = resolve(&not_a_dir, &[]).expect_err("a file is no root");
+        assert!(format!("{err:#}").contains("is not a directory"), "{err:#}");
+
+        let plan = resolve(
+            dir.path(),
+            &[
+                "--fail-under",
+                "80",
+                "--deny",
+                "warnings",
+                "--html",
+                "-",
+                "--json",
+                "r.json",
+                "--source-link",
+                "https://example.org/{commit}/{path}#L{line}",
+                "--baseline",
+                "old.json",
+                "--changed-since",
+                "origin/main",
+                "-q",
+            ],
+        )
+        .expect("accepted");
+        assert_eq!(
+            plan.gate,
+            GatePlan {
+                fail_under: Some(80.0),
+                deny_warnings: true,
+                baseline: Some(PathBuf::from("old.json")),
+                changed_since: Some("origin/main".to_string()),
+            }
+        );
+        assert!(plan.stdout_taken && plan.quiet);
+        assert_eq!(plan.output(OutputKind::Html), Some(&Destination::Stdout));
+        assert_eq!(
+            plan.output(OutputKind::Json),
+            Some(&Destination::File(PathBuf::from("r.json")))
+        );
+        assert_eq!(
+            plan.link.as_ref().map(LinkTemplate::as_str),
+            Some("https://example.org/{commit}/{path}#L{line}")
+        );
+        let plain = resolve(dir.path(), &["--csv", "links.csv"]).expect("accepted");
+        assert!(!plain.stdout_taken && plain.gate == GatePlan::default());
+    }
+}

@@ -137,3 +137,104 @@ fn identity(path: &Path) -> PathBuf {
         _ => folded,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(outputs: &[Output]) -> Vec<(OutputKind, bool)> {
+        outputs
+            .iter()
+            .map(|o| (o.kind, o.to == Destination::Stdout))
+            .collect()
+    }
+
+    // r[verify front.outputs]
+    #[test]
+    fn one_output_on_standard_output_and_one_output_per_file() {
+        use OutputKind::*;
+        let dir = tempfile::tempdir().expect("tmp");
+        let at = |name: &str| dir.path().join(name);
+        std::fs::create_dir(at("sub")).expect("mkdir");
+        std::fs::write(at("real.json"), "{}").expect("write");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(at("real.json"), at("link.json")).expect("symlink");
+        let dash = PathBuf::from("-");
+
+        // (outputs given, --format json, the outputs resolved as (kind, on stdout))
+        let accepted: Vec<(Vec<(OutputKind, PathBuf)>, bool, Vec<(OutputKind, bool)>)> = vec![
+            (vec![], false, vec![]),
+            (vec![], true, vec![(Json, true)]),
+            (vec![(Json, dash.clone())], true, vec![(Json, true)]),
+            (
+                vec![(Json, at("a.json"))],
+                true,
+                vec![(Json, false), (Json, true)],
+            ),
+            (
+                vec![
+                    (Csv, at("a.csv")),
+                    (Json, at("a.json")),
+                    (Html, dash.clone()),
+                ],
+                false,
+                vec![(Csv, false), (Json, false), (Html, true)],
+            ),
+        ];
+        for (given, format_json, expected) in &accepted {
+            let given: Vec<(OutputKind, Option<&PathBuf>)> =
+                given.iter().map(|(k, p)| (*k, Some(p))).collect();
+            let outputs = resolve_outputs(&given, *format_json)
+                .unwrap_or_else(|e| panic!("{given:?}: {e:#}"));
+            assert_eq!(&kinds(&outputs), expected, "{given:?}");
+        }
+
+        let mut refused: Vec<(Vec<(OutputKind, PathBuf)>, bool, String)> = vec![
+            (
+                vec![(Json, dash.clone()), (Html, dash.clone())],
+                false,
+                "only one output can go to standard output, but --json - and --html - both ask for it: give the others a file path".into(),
+            ),
+            (
+                vec![(Csv, dash.clone()), (Json, dash.clone()), (Html, dash.clone())],
+                false,
+                "--csv -, --json - and --html - all ask for it".into(),
+            ),
+            (
+                vec![(Markdown, dash.clone())],
+                true,
+                "--markdown - and --format json both ask for it".into(),
+            ),
+            (
+                vec![(Json, at("out.json")), (Html, at("sub/../out.json"))],
+                false,
+                "name the same file: give each output its own path".into(),
+            ),
+            (
+                vec![(Csv, at("real.json")), (Sarif, at("./real.json"))],
+                false,
+                format!(
+                    "--csv {} and --sarif {} name the same file",
+                    at("real.json").display(),
+                    at("./real.json").display()
+                ),
+            ),
+        ];
+        #[cfg(unix)]
+        refused.push((
+            vec![(Json, at("real.json")), (Baseline, at("link.json"))],
+            false,
+            "--json".into(),
+        ));
+        for (given, format_json, message) in &refused {
+            let given: Vec<(OutputKind, Option<&PathBuf>)> =
+                given.iter().map(|(k, p)| (*k, Some(p))).collect();
+            let err =
+                resolve_outputs(&given, *format_json).expect_err(&format!("{given:?} refused"));
+            assert!(
+                format!("{err:#}").contains(message.as_str()),
+                "{given:?}: {err:#}"
+            );
+        }
+    }
+}

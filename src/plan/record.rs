@@ -76,7 +76,9 @@ pub fn resolve_record(
     if std::path::Path::new(&file).is_absolute() || file.split('/').any(|part| part == "..") {
         bail!("--file {given} must be a path inside the project, relative to its root");
     }
-    if !crate::discover::is_records_file(&file) || file.to_ascii_lowercase().ends_with(".xml") {
+    // Records files are read as TOML or CSV by their extension; a TOML block appended to a
+    // CSV export or a JUnit file would break it.
+    if !file.to_ascii_lowercase().ends_with(".toml") {
         bail!("--file {given}: records are appended to a .toml file");
     }
     if !crate::discover::records_match(&input.selection, &file)? {
@@ -100,4 +102,155 @@ pub fn resolve_record(
         link: args.link.clone(),
         file,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn resolve(root: &std::path::Path, flags: &[&str]) -> Result<RecordPlan> {
+        let root = root.to_str().expect("utf-8 temp dir");
+        let argv = [&["reqtrail", "record", "kv.backup", root][..], flags].concat();
+        let Command::Record(args) = Cli::try_parse_from(argv).expect("clap accepts").command else {
+            panic!("not record");
+        };
+        resolve_record(&args, || Ok("2000-01-02".to_string()))
+    }
+
+    // r[verify front.plan]
+    #[test]
+    fn refuses_a_record_that_could_not_be_read_back_and_accepts_the_rest() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let base = ["--result", "pass", "--by", "Dana"];
+        // (flags besides --result pass and --by Dana, the error they give)
+        let refused: &[(&[&str], &str)] = &[
+            (&["--method", "test"], "a record's method is one of"),
+            (&["--method", "vibes"], "a record's method is one of"),
+            (&["--method", "review", "--by", "  "], "--by needs the name"),
+            (
+                &["--method", "review", "--date", "2026-02-30"],
+                "is not a date",
+            ),
+            (
+                &["--method", "review", "--date", "yesterday"],
+                "is not a date",
+            ),
+            (
+                &["--method", "review", "--file", "../x.toml"],
+                "must be a path inside the project",
+            ),
+            (
+                &["--method", "review", "--file", "/tmp/x.toml"],
+                "must be a path inside the project",
+            ),
+            (
+                &[
+                    "--method",
+                    "review",
+                    "--file",
+                    "verification/a/../../x.toml",
+                ],
+                "inside the project",
+            ),
+            (
+                &["--method", "review", "--file", "verification/log.csv"],
+                "appended to a .toml file",
+            ),
+            (
+                &["--method", "review", "--file", "verification/run.xml"],
+                "appended to a .toml file",
+            ),
+            (
+                &["--method", "review", "--file", "verification/notes.md"],
+                "appended to a .toml file",
+            ),
+            (
+                &["--method", "review", "--file", "docs/records.toml"],
+                "outside the records globs",
+            ),
+        ];
+        for (flags, message) in refused {
+            let base = if flags.contains(&"--by") {
+                &base[..2]
+            } else {
+                &base[..]
+            };
+            let all = [base, flags].concat();
+            let err = resolve(dir.path(), &all).expect_err(&format!("{flags:?} refused"));
+            assert!(format!("{err:#}").contains(message), "{flags:?}: {err:#}");
+        }
+
+        // (flags, method, date, file)
+        let accepted: &[(&[&str], &str, &str, &str)] = &[
+            (
+                &["--method", "inspection"],
+                "inspection",
+                "2000-01-02",
+                DEFAULT_RECORDS_FILE,
+            ),
+            (
+                &["--method", " Manual "],
+                "manual",
+                "2000-01-02",
+                DEFAULT_RECORDS_FILE,
+            ),
+            (
+                &["--method", "review", "--date", "2026-11-20"],
+                "review",
+                "2026-11-20",
+                DEFAULT_RECORDS_FILE,
+            ),
+            (
+                &[
+                    "--method",
+                    "analysis",
+                    "--file",
+                    "./verification/extra.toml",
+                ],
+                "analysis",
+                "2000-01-02",
+                "verification/extra.toml",
+            ),
+            (
+                &[
+                    "--method",
+                    "demonstration",
+                    "--file",
+                    "verification\\win.toml",
+                ],
+                "demonstration",
+                "2000-01-02",
+                "verification/win.toml",
+            ),
+        ];
+        for (flags, method, date, file) in accepted {
+            let all = [&base[..], flags].concat();
+            let plan = resolve(dir.path(), &all).unwrap_or_else(|e| panic!("{flags:?}: {e:#}"));
+            assert_eq!(
+                (plan.method.as_str(), plan.date.as_str(), plan.file.as_str()),
+                (*method, *date, *file),
+                "{flags:?}"
+            );
+            assert_eq!((plan.by.as_str(), plan.outcome), ("Dana", Outcome::Passed));
+        }
+    }
+
+    #[test]
+    fn a_root_that_is_not_a_directory_is_refused_after_the_flags_are_checked() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("file.txt");
+        std::fs::write(&file, "x").expect("write");
+        let flags = ["--method", "review", "--result", "fail", "--by", "D"];
+        let err = resolve(&file, &flags).expect_err("a file is no root");
+        assert!(format!("{err:#}").contains("is not a directory"), "{err:#}");
+        // A bad flag is reported before the root is looked at, as before the plan existed.
+        let err = resolve(
+            &file,
+            &["--method", "test", "--result", "fail", "--by", "D"],
+        )
+        .expect_err("bad method");
+        assert!(format!("{err:#}").contains("method is one of"), "{err:#}");
+    }
 }

@@ -179,3 +179,135 @@ fn ref_input<'a>(
         src: input.src.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+    use std::cell::RefCell;
+
+    fn parse(argv: &[&str]) -> Command {
+        Cli::try_parse_from([&["reqtrail"][..], argv].concat())
+            .expect("clap accepts")
+            .command
+    }
+
+    fn trend(argv: &[&str], tags: &[&str], asked: &RefCell<Vec<String>>) -> Result<TrendPlan> {
+        let Command::Trend(args) = parse(&[&["trend"][..], argv].concat()) else {
+            panic!("not trend");
+        };
+        resolve_trend(&args, |_, glob| {
+            asked.borrow_mut().push(glob.to_string());
+            Ok(tags.iter().map(|t| t.to_string()).collect())
+        })
+    }
+
+    // r[verify front.plan]
+    #[test]
+    fn trend_takes_refs_tags_or_a_report_folder_but_not_a_mix() {
+        let tags = ["v1", "v2", "v3"];
+        // (flags, the tags git has, the refs charted, the glob git was asked for)
+        let accepted: &[(&[&str], &[&str], &[&str], Option<&str>)] = &[
+            (&["main"], &tags, &["main"], None),
+            (&["--tags", "v*"], &tags, &["v1", "v2", "v3"], Some("v*")),
+            (&["--last", "2"], &tags, &["v2", "v3"], Some("*")),
+            (
+                &["--tags", "v*", "--last", "9"],
+                &tags,
+                &["v1", "v2", "v3"],
+                Some("v*"),
+            ),
+            (
+                &["a", "b", "--tags", "v*", "--last", "1"],
+                &tags,
+                &["a", "b", "v3"],
+                Some("v*"),
+            ),
+        ];
+        for (flags, tags, refs, glob) in accepted {
+            let asked = RefCell::new(Vec::new());
+            let plan = trend(flags, tags, &asked).unwrap_or_else(|e| panic!("{flags:?}: {e:#}"));
+            let expected: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+            assert_eq!(plan.source, TrendSource::Refs(expected), "{flags:?}");
+            assert_eq!(
+                asked.borrow().first().map(String::as_str),
+                *glob,
+                "{flags:?}"
+            );
+        }
+        let asked = RefCell::new(Vec::new());
+        let plan = trend(&["--reports", "reports", "--csv", "t.csv"], &tags, &asked).expect("ok");
+        assert_eq!(plan.source, TrendSource::Reports(PathBuf::from("reports")));
+        assert!(
+            asked.borrow().is_empty(),
+            "a report folder asks git nothing"
+        );
+
+        let refused: &[(&[&str], &[&str], &str)] = &[
+            (&["--reports", "r", "v1"], &tags, "--reports reads a folder of JSON reports: give it without refs, --tags or --last"),
+            (&["--reports", "r", "--tags", "v*"], &tags, "give it without refs"),
+            (&["--reports", "r", "--last", "3"], &tags, "give it without refs"),
+            (&[], &tags, "give git refs, --tags GLOB, --last N or --reports DIR"),
+            (&["--tags", "release-*"], &[], "no tag matches `release-*`: list them with `git tag --list 'release-*'`"),
+            (&["v1", "--csv", "-", "--html", "-"], &tags, "only one output can go to standard output, but --csv - and --html - both ask for it"),
+            (&["v1", "--json", "t.json", "--html", "./t.json"], &tags, "--json t.json and --html ./t.json name the same file"),
+        ];
+        for (flags, tags, message) in refused {
+            let err = trend(flags, tags, &RefCell::new(Vec::new()))
+                .expect_err(&format!("{flags:?} refused"));
+            assert!(format!("{err:#}").contains(message), "{flags:?}: {err:#}");
+        }
+    }
+
+    // r[verify front.plan]
+    #[test]
+    fn diff_sides_are_reports_or_refs_and_results_never_apply_to_a_ref() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let report = dir.path().join("v1.json");
+        std::fs::write(&report, "{}").expect("write");
+        let report = report.to_str().expect("utf-8");
+        let folder = dir.path().to_str().expect("utf-8");
+        let diff = |argv: &[&str]| {
+            let Command::Diff(args) = parse(&[&["diff"][..], argv].concat()) else {
+                panic!("not diff");
+            };
+            resolve_diff(&args)
+        };
+
+        let plan = diff(&[report, "v2", "--markdown", "-", "--json", "d.json"]).expect("ok");
+        assert_eq!(
+            plan.old,
+            (report.to_string(), Release::Report(PathBuf::from(report)))
+        );
+        assert_eq!(plan.new, ("v2".to_string(), Release::Ref("v2".to_string())));
+        assert_eq!(
+            plan.outputs.iter().map(|o| o.kind).collect::<Vec<_>>(),
+            [OutputKind::Markdown, OutputKind::Json]
+        );
+        let plan =
+            diff(&["v1", "v2", ".", "--spec", "docs/*.md", "--config", "c.toml"]).expect("ok");
+        assert_eq!(
+            plan.at_ref,
+            RefInput {
+                root: PathBuf::from("."),
+                config: Some(PathBuf::from("c.toml")),
+                spec: vec!["docs/*.md".to_string()],
+                src: Vec::new(),
+            }
+        );
+
+        let refused: &[(&[&str], &str)] = &[
+            (&[report, folder], "is a directory: give a JSON report written by `reqtrail check --json`, or a git ref"),
+            (&[folder, "v2"], "is a directory"),
+            (&[report, "v2", "--results", "r.xml"], "--results cannot apply to a git ref"),
+            (&["v1", report, "--results", "r.xml"], "--results cannot apply to a git ref"),
+            (&["v1", "v2", "--markdown", "-", "--html", "-"], "only one output can go to standard output, but --markdown - and --html - both ask for it"),
+            (&["v1", "v2", "--markdown", "n.md", "--html", "x/../n.md"], "--markdown n.md and --html x/../n.md name the same file"),
+        ];
+        for (argv, message) in refused {
+            let err = diff(argv).expect_err(&format!("{argv:?} refused"));
+            assert!(format!("{err:#}").contains(message), "{argv:?}: {err:#}");
+        }
+    }
+}
