@@ -142,7 +142,12 @@ fn identity(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn kinds(outputs: &[Output]) -> Vec<(OutputKind, bool)> {
+    /// The outputs given, as (format, path).
+    type Given = Vec<(OutputKind, PathBuf)>;
+    /// The outputs resolved, as (format, whether it goes to standard output).
+    type Resolved = Vec<(OutputKind, bool)>;
+
+    fn kinds(outputs: &[Output]) -> Resolved {
         outputs
             .iter()
             .map(|o| (o.kind, o.to == Destination::Stdout))
@@ -162,7 +167,7 @@ mod tests {
         let dash = PathBuf::from("-");
 
         // (outputs given, --format json, the outputs resolved as (kind, on stdout))
-        let accepted: Vec<(Vec<(OutputKind, PathBuf)>, bool, Vec<(OutputKind, bool)>)> = vec![
+        let accepted: Vec<(Given, bool, Resolved)> = vec![
             (vec![], false, vec![]),
             (vec![], true, vec![(Json, true)]),
             (vec![(Json, dash.clone())], true, vec![(Json, true)]),
@@ -189,7 +194,7 @@ mod tests {
             assert_eq!(&kinds(&outputs), expected, "{given:?}");
         }
 
-        let mut refused: Vec<(Vec<(OutputKind, PathBuf)>, bool, String)> = vec![
+        let mut refused: Vec<(Given, bool, String)> = vec![
             (
                 vec![(Json, dash.clone()), (Html, dash.clone())],
                 false,

@@ -187,6 +187,9 @@ mod tests {
     use clap::Parser;
     use std::cell::RefCell;
 
+    /// (flags, the tags git has, the refs charted, the glob git was asked for)
+    type TrendCase<'a> = (&'a [&'a str], &'a [&'a str], &'a [&'a str], Option<&'a str>);
+
     fn parse(argv: &[&str]) -> Command {
         Cli::try_parse_from([&["reqtrail"][..], argv].concat())
             .expect("clap accepts")
@@ -207,8 +210,7 @@ mod tests {
     #[test]
     fn trend_takes_refs_tags_or_a_report_folder_but_not_a_mix() {
         let tags = ["v1", "v2", "v3"];
-        // (flags, the tags git has, the refs charted, the glob git was asked for)
-        let accepted: &[(&[&str], &[&str], &[&str], Option<&str>)] = &[
+        let accepted: &[TrendCase] = &[
             (&["main"], &tags, &["main"], None),
             (&["--tags", "v*"], &tags, &["v1", "v2", "v3"], Some("v*")),
             (&["--last", "2"], &tags, &["v2", "v3"], Some("*")),
