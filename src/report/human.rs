@@ -605,3 +605,53 @@ fn truncate_lines(text: &str, max: usize) -> String {
         lines.len() - max
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{judge, GateOptions};
+    use crate::testkit::{tests_module, Project};
+
+    // r[verify cli.wrote]
+    // r[verify cli.quiet]
+    #[test]
+    fn extras_sit_above_the_verdict_which_stays_the_last_line() {
+        let source = tests_module("r", &[("ta", &["a"])]);
+        let report = Project::new("# Spec\n\nr[a]\nA.\n", &source).report();
+        let verdict = judge(&report, &GateOptions::default());
+        let paint = Paint { enabled: false };
+        let sections = "Changed since main:\n  a\n";
+        let written = "wrote r.json (the JSON report)\n";
+        let extras = Extras { sections, written };
+
+        let plain = render(&report, &verdict, paint, false);
+        let body = plain
+            .strip_suffix("\n✔ gate passed\n")
+            .expect("a blank line, then the verdict last");
+        assert!(body.ends_with('\n') && !body.ends_with("\n\n"), "{plain}");
+        // (quiet, extras, the whole summary)
+        let rows: &[(bool, Extras, String)] = &[
+            (false, Extras::default(), plain.clone()),
+            (
+                false,
+                extras,
+                format!("{body}\n{sections}\n{written}✔ gate passed\n"),
+            ),
+            (
+                false,
+                Extras {
+                    sections: "",
+                    written,
+                },
+                format!("{body}\n{written}✔ gate passed\n"),
+            ),
+            // Quiet with nothing to report starts with the first line there is, no blank line.
+            (true, Extras::default(), "✔ gate passed\n".to_string()),
+            (true, extras, format!("{sections}{written}✔ gate passed\n")),
+        ];
+        for (quiet, extras, expected) in rows {
+            let got = render_with(&report, &verdict, paint, *quiet, *extras);
+            assert_eq!(&got, expected, "quiet {quiet}, {extras:?}");
+        }
+    }
+}
