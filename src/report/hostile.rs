@@ -85,7 +85,7 @@ impl Finder {
 
 type Done = Result<(), Found>;
 
-impl<'a> ser::Serializer for &'a mut Finder {
+impl ser::Serializer for &mut Finder {
     type Ok = ();
     type Error = Found;
     type SerializeSeq = Self;
