@@ -323,7 +323,7 @@ fn record(args: RecordArgs) -> Result<i32> {
             input.selection.records.join(", ")
         );
     }
-    let Analysis { report, .. } = pipeline::analyze(&input)?;
+    let report = pipeline::analyze(&input)?.report(report::Sections::default());
     let index = find_requirement(&report, &args.id)?;
     let requirement = &report.requirements[index];
     let record = Record {
@@ -572,19 +572,23 @@ fn check(args: CheckArgs) -> Result<i32> {
         plan.gate.changed_since.as_deref(),
         plan.gate.deny_warnings,
     )?;
-    let Analysis {
-        mut report,
-        unreadable,
-        ..
-    } = analysis;
-    report.policy = crate::policy::evaluate(&report, &plan.input.config.policy);
+    let policy = crate::policy::evaluate(
+        &analysis.model,
+        &analysis.evaluation,
+        &plan.input.config.policy,
+    );
     let options = GateOptions {
         deny_warnings: plan.gate.deny_warnings,
         fail_under: plan.gate.fail_under,
         baseline: compared.comparison,
         scope: compared.scope,
     };
-    let verdict = gate::judge(&report, &options);
+    let verdict = gate::judge(&analysis.model, &analysis.evaluation, &policy, &options);
+    let report = analysis.report(report::Sections {
+        comparison: compared.section,
+        policy,
+    });
+    let Analysis { unreadable, .. } = analysis;
     let history = match &args.history {
         Some(dir) => {
             let mut points = crate::trend::from_folder(dir)?;
@@ -634,16 +638,18 @@ fn check(args: CheckArgs) -> Result<i32> {
 fn show(args: ShowArgs) -> Result<i32> {
     let input = plan::resolve_input(&args.input)?;
     let mut analysis = pipeline::analyze(&input)?;
-    crate::comparison::run(
+    let compared = crate::comparison::run(
         &input,
         &mut analysis,
         args.baseline.as_deref(),
         args.changed_since.as_deref(),
         false,
     )?;
-    let Analysis {
-        report, unreadable, ..
-    } = analysis;
+    let report = analysis.report(report::Sections {
+        comparison: compared.section,
+        policy: Vec::new(),
+    });
+    let Analysis { unreadable, .. } = analysis;
     let index = find_requirement(&report, &args.id)?;
     // Escaped for the terminal like `check`'s summary; the index is the same in both.
     let shown = report::terminal::escaped(&report);

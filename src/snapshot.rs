@@ -57,7 +57,7 @@ pub fn at_ref(reference: &str, input: &InputArgs) -> Result<Snapshot> {
             .unwrap_or_else(|_| args.root.join(c))
     });
     let plan = crate::plan::resolve_input(&args)?;
-    let mut report = crate::pipeline::analyze(&plan)?.report;
+    let mut report = crate::pipeline::analyze(&plan)?.report(Default::default());
     drop(dir);
     // The report describes the project at the ref, not the temporary directory.
     report.root = crate::plan::root_display(root);

@@ -198,7 +198,7 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
             LIST_LIMIT.max(report.diagnostics.len().min(200))
         };
         for d in report.diagnostics.iter().take(shown) {
-            let severity = verdict.severity_of(d);
+            let severity = verdict.severity_of(d.severity);
             let _ = writeln!(out, "{}", diagnostic_line(d, severity, paint));
         }
         if report.diagnostics.len() > shown {
