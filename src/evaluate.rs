@@ -1129,4 +1129,225 @@ mod tests {
             assert_eq!(s.requirements, reqs.len());
         }
     }
+
+    // r[verify change.stale-suspect]
+    // r[verify change.suspect]
+    // r[verify front.evaluation]
+    #[test]
+    fn each_piece_of_evidence_is_judged_on_its_own() {
+        use super::{Doubt, Evidence};
+        use crate::suspect::{Reworded, Suspicion};
+        use Outcome::*;
+        let reworded = |model: &mut Model| {
+            let mut suspicion = Suspicion::default();
+            suspicion.requirements.insert(
+                "x".to_string(),
+                Reworded {
+                    tests: [("calc".to_string(), "tests::t".to_string())].into(),
+                    ..Reworded::default()
+                },
+            );
+            model.mark_suspect(&suspicion);
+        };
+        let current = |counts| Evidence {
+            counts,
+            doubt: None,
+        };
+        // (why, spec, the reference, results, reworded since a comparison, evidence of `t`, status)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<&'a [(&'a str, Outcome)]>,
+            bool,
+            Evidence,
+            Status,
+        );
+        let two = "# Spec\n\nr[x+2]\nThe thing, second edition.\n";
+        let rows: &[Row] = &[
+            (
+                "present, no results",
+                ONE,
+                "x",
+                None,
+                false,
+                current(true),
+                Status::Verified,
+            ),
+            (
+                "passed",
+                ONE,
+                "x",
+                Some(&[("tests::t", Passed)]),
+                false,
+                current(true),
+                Status::Verified,
+            ),
+            (
+                "failed",
+                ONE,
+                "x",
+                Some(&[("tests::t", Failed)]),
+                false,
+                current(false),
+                Status::Failing,
+            ),
+            (
+                "not run",
+                ONE,
+                "x",
+                Some(&[]),
+                false,
+                current(false),
+                Status::Unverified,
+            ),
+            (
+                "an older revision",
+                two,
+                "x+1",
+                Some(&[("tests::t", Passed)]),
+                false,
+                Evidence {
+                    counts: false,
+                    doubt: Some(Doubt::Stale),
+                },
+                Status::Suspect,
+            ),
+            (
+                "reworded under an untouched test",
+                ONE,
+                "x",
+                Some(&[("tests::t", Passed)]),
+                true,
+                Evidence {
+                    counts: false,
+                    doubt: Some(Doubt::Reworded),
+                },
+                Status::Suspect,
+            ),
+        ];
+        for (why, spec, reference, results, rework, evidence, expected) in rows {
+            let source = tests_module("r", &[("t", &[reference])]);
+            let mut project = Project::new(spec, &source);
+            if let Some(results) = results {
+                project = project.with_results(results);
+            }
+            let mut model = project.model();
+            if *rework {
+                reworded(&mut model);
+            }
+            let evaluation = super::evaluate(&model);
+            let i = model.index["x"];
+            assert_eq!(evaluation.requirements[i].tests, [*evidence], "{why}");
+            assert_eq!(evaluation.requirements[i].status, *expected, "{why}");
+            // The test claims the requirement whatever became of its evidence.
+            assert_eq!(evaluation.tests[0].verifies, [i], "{why}");
+        }
+    }
+
+    // r[verify model.waiver]
+    // r[verify front.evaluation]
+    #[test]
+    fn a_waiver_counts_from_the_document_first_then_the_config() {
+        use super::Waiver;
+        // (why, the requirement's `Waived:` line, the config's waiver, source, reason)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Option<Waiver>,
+            Option<&'a str>,
+        );
+        let rows: &[Row] = &[
+            ("not waived", "", None, None, None),
+            (
+                "waived in the document",
+                "Waived: bought in\n",
+                None,
+                Some(Waiver::Document),
+                Some("bought in"),
+            ),
+            (
+                "waived in the config",
+                "",
+                Some("out of scope"),
+                Some(Waiver::Config),
+                Some("out of scope"),
+            ),
+            (
+                "both: the document's reason wins",
+                "Waived: bought in\n",
+                Some("out of scope"),
+                Some(Waiver::Document),
+                Some("bought in"),
+            ),
+        ];
+        for (why, line, config, source, reason) in rows {
+            let spec = format!("# Spec\n\nr[x]\n{line}The thing.\n");
+            let mut project = Project::new(&spec, "");
+            if let Some(reason) = config {
+                project
+                    .config
+                    .waivers
+                    .insert("x".to_string(), reason.to_string());
+            }
+            let model = project.model();
+            let evaluation = super::evaluate(&model);
+            let i = model.index["x"];
+            assert_eq!(evaluation.requirements[i].waiver, *source, "{why}");
+            assert_eq!(evaluation.waiver(&model, i), *reason, "{why}");
+            let waived = if source.is_some() {
+                Status::Waived
+            } else {
+                Status::Unverified
+            };
+            assert_eq!(evaluation.requirements[i].status, waived, "{why}");
+        }
+    }
+
+    // r[verify model.status]
+    // r[verify front.evaluation]
+    #[test]
+    fn gaps_are_listed_most_urgent_first_then_in_file_order() {
+        use Outcome::*;
+        let spec = "# Spec\n\nr[p1]\nNeeds: impl\nPartial.\n\nr[u1]\nUnverified.\n\nr[f1]\nFailing.\n\nr[v]\nVerified.\n\nr[s1+2]\nSuspect.\n\nr[u2]\nUnverified too.\n\nr[d]\nStatus: draft\nA draft.\n\nr[f2]\nFailing too.\n";
+        let source = tests_module(
+            "r",
+            &[
+                ("tp", &["p1"]),
+                ("tf1", &["f1"]),
+                ("tv", &["v"]),
+                ("ts", &["s1+1"]),
+                ("tf2", &["f2"]),
+            ],
+        );
+        let (model, evaluation) = Project::new(spec, &source)
+            .with_results(&[
+                ("tests::tp", Passed),
+                ("tests::tf1", Failed),
+                ("tests::tv", Passed),
+                ("tests::ts", Passed),
+                ("tests::tf2", Errored),
+            ])
+            .evaluated();
+        let gaps: Vec<&str> = evaluation
+            .gaps(&model)
+            .into_iter()
+            .map(|i| model.requirements[i].id.as_str())
+            .collect();
+        assert_eq!(gaps, ["f1", "f2", "s1", "u1", "u2", "p1"]);
+        let s = &evaluation.summary;
+        assert_eq!(
+            (
+                s.requirements,
+                s.active,
+                s.failing,
+                s.suspect,
+                s.unverified,
+                s.partial,
+                s.verified
+            ),
+            (8, 7, 2, 1, 2, 1, 1)
+        );
+    }
 }

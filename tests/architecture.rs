@@ -81,3 +81,62 @@ fn every_module_is_on_the_map_and_every_path_on_it_exists() {
         "ARCHITECTURE.md names files that do not exist: {dangling:?}"
     );
 }
+
+/// Whether `word` appears in `code` as a whole identifier.
+fn names_identifier(code: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+// r[verify front.evaluation]
+#[test]
+fn the_stages_after_evaluate_depend_on_the_evaluation_not_on_the_report_schema() {
+    // ARCHITECTURE.md's invariant: evaluate, gate, the release policy, --changed-since, suspect
+    // evidence and the baseline comparison work on the model and its evaluation; the report
+    // schema's types appear only in `report/` and at the edges that read or write it
+    // (`baseline/load.rs`, the orchestration in `comparison`, `cli`).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let schema = [
+        "Report",
+        "RequirementEntry",
+        "TestEntry",
+        "DiagnosticEntry",
+        "Verification",
+        "ResultRef",
+        "Summary",
+    ];
+    let mut found = Vec::new();
+    for file in [
+        "evaluate.rs",
+        "gate.rs",
+        "policy.rs",
+        "changes.rs",
+        "suspect.rs",
+        "baseline/mod.rs",
+    ] {
+        let text =
+            std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("src/{file}: {e}"));
+        // Code only: comments may talk about the report.
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for word in schema {
+            if names_identifier(&code, word) {
+                found.push(format!("src/{file} names `{word}`"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "stages that should read the evaluation name the report schema: {found:?}"
+    );
+    // The check itself can see a use when there is one.
+    assert!(names_identifier("use crate::report::Report;", "Report"));
+    assert!(!names_identifier("fn of_report(r: Reports)", "Report"));
+}
