@@ -882,6 +882,30 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
     }
 }
 
+/// The index in `ids` of the requirement a user named on the command line (`show ID`,
+/// `record ID`; a revision suffix allowed), or an error with a did-you-mean.
+pub(crate) fn find_requirement(ids: &[&str], id: &str) -> anyhow::Result<usize> {
+    let wanted = crate::ids::without_revision(id);
+    let found = ids
+        .iter()
+        .position(|r| *r == id)
+        .or_else(|| ids.iter().position(|r| *r == wanted));
+    if let Some(index) = found {
+        return Ok(index);
+    }
+    // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
+    // the edit-distance suggester (which counts every changed letter) would not offer.
+    let same_but_case = ids
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(id) || r.eq_ignore_ascii_case(wanted))
+        .map(|r| r.to_string());
+    let suggestion = same_but_case
+        .or_else(|| Suggester::new(ids.iter().copied()).suggest(id))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    anyhow::bail!("no requirement `{id}` is defined{suggestion}");
+}
+
 /// Did-you-mean for unknown ids: the closest known id by edit distance, when it is close.
 ///
 /// Ids are bucketed by length so a project with thousands of unknown references does not pay

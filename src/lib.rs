@@ -16,6 +16,7 @@ pub mod cli;
 pub(crate) mod comparison;
 pub mod config;
 pub(crate) mod defects;
+pub(crate) mod deliver;
 pub mod discover;
 pub(crate) mod evaluate;
 pub mod evidence;
