@@ -42,7 +42,7 @@ pub fn at_ref(reference: &str, at: &RefInput) -> Result<Snapshot> {
     }
     // A config named on the command line is read from the tree at the ref, at the same place.
     let plan = at.at(&inner)?;
-    let mut report = crate::pipeline::analyze(&plan)?.report;
+    let mut report = crate::pipeline::analyze(&plan)?.report(Default::default());
     drop(dir);
     // The report describes the project at the ref, not the temporary directory.
     report.root = crate::plan::root_display(root);

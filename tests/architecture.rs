@@ -139,3 +139,52 @@ fn only_cli_and_plan_read_the_raw_flags() {
         "modules outside cli/ and plan/ read raw flags (resolve them in plan instead): {readers:?}"
     );
 }
+
+// r[verify front.evaluation]
+#[test]
+fn the_stages_after_evaluate_depend_on_the_evaluation_not_on_the_report_schema() {
+    // ARCHITECTURE.md's invariant: evaluate, gate, the release policy, --changed-since, suspect
+    // evidence and the baseline comparison work on the model and its evaluation; the report
+    // schema's types appear only in `report/` and at the edges that read or write it
+    // (`baseline/load.rs`, the orchestration in `comparison`, `cli`).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let schema = [
+        "Report",
+        "RequirementEntry",
+        "TestEntry",
+        "DiagnosticEntry",
+        "Verification",
+        "ResultRef",
+        "Summary",
+    ];
+    let mut found = Vec::new();
+    for file in [
+        "evaluate.rs",
+        "gate.rs",
+        "policy.rs",
+        "changes.rs",
+        "suspect.rs",
+        "baseline/mod.rs",
+    ] {
+        let text =
+            std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("src/{file}: {e}"));
+        // Code only: comments may talk about the report.
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for word in schema {
+            if mentions(&code, word) {
+                found.push(format!("src/{file} names `{word}`"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "stages that should read the evaluation name the report schema: {found:?}"
+    );
+    // The check itself can see a use when there is one.
+    assert!(mentions("use crate::report::Report;", "Report"));
+    assert!(!mentions("fn of_report(r: Reports)", "Report"));
+}

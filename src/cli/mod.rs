@@ -44,19 +44,22 @@ fn check(args: CheckArgs) -> Result<i32> {
         plan.gate.changed_since.as_deref(),
         plan.gate.deny_warnings,
     )?;
-    let Analysis {
-        mut report,
-        unreadable,
-        ..
-    } = analysis;
-    report.policy = crate::policy::evaluate(&report, &plan.input.config.policy);
+    let policy = crate::policy::evaluate(
+        &analysis.model,
+        &analysis.evaluation,
+        &plan.input.config.policy,
+    );
     let options = GateOptions {
         deny_warnings: plan.gate.deny_warnings,
         fail_under: plan.gate.fail_under,
         baseline: compared.comparison,
         scope: compared.scope,
     };
-    let verdict = gate::judge(&report, &options);
+    let verdict = gate::judge(&analysis.model, &analysis.evaluation, &policy, &options);
+    let report = analysis.report(crate::report::Sections {
+        comparison: compared.section,
+        policy,
+    });
     let history = match &plan.history {
         Some(dir) => {
             let mut points = trend::from_folder(dir)?;
@@ -66,26 +69,30 @@ fn check(args: CheckArgs) -> Result<i32> {
         None => None,
     };
     deliver::check(&plan, &report, &verdict, &options, history.as_deref())?;
-    let code = deliver::exit_code(&unreadable, if verdict.passed { 0 } else { 1 });
-    // The process exits right after: freeing a 100,000-requirement report piece by piece
-    // would cost more than a tenth of the run, and the OS takes it back at once.
+    let code = deliver::exit_code(&analysis.unreadable, if verdict.passed { 0 } else { 1 });
+    // The process exits right after: freeing a 100,000-requirement report (and the model it
+    // was built from) piece by piece would cost more than a tenth of the run, and the OS takes
+    // it back at once.
     std::mem::forget(report);
+    std::mem::forget(analysis);
     Ok(code)
 }
 
 fn show(args: ShowArgs) -> Result<i32> {
     let plan = plan::resolve_show(&args)?;
     let mut analysis = pipeline::analyze(&plan.input)?;
-    crate::comparison::run(
+    let compared = crate::comparison::run(
         &plan.input,
         &mut analysis,
         plan.baseline.as_deref(),
         plan.changed_since.as_deref(),
         false,
     )?;
-    let Analysis {
-        report, unreadable, ..
-    } = analysis;
+    let report = analysis.report(crate::report::Sections {
+        comparison: compared.section,
+        policy: Vec::new(),
+    });
+    let Analysis { unreadable, .. } = analysis;
     let index = find_requirement(&report, &plan.id)?;
     // Escaped for the terminal like `check`'s summary; the index is the same in both.
     let shown = crate::report::terminal::escaped(&report);
@@ -103,7 +110,7 @@ fn show(args: ShowArgs) -> Result<i32> {
 /// `reqtrail record`: checks everything, then appends one `[[record]]` to the records file.
 fn record(args: RecordArgs) -> Result<i32> {
     let plan = plan::resolve_record(&args, pipeline::today)?;
-    let report = pipeline::analyze(&plan.input)?.report;
+    let report = pipeline::analyze(&plan.input)?.report(Default::default());
     let requirement = &report.requirements[find_requirement(&report, &plan.id)?];
     let record = plan.record(
         &requirement.id,

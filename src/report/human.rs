@@ -218,7 +218,7 @@ pub fn render_with(
             LIST_LIMIT.max(report.diagnostics.len().min(200))
         };
         for d in report.diagnostics.iter().take(shown) {
-            let severity = verdict.severity_of(d);
+            let severity = verdict.severity_of(d.severity);
             let _ = writeln!(out, "{}", diagnostic_line(d, severity, paint));
         }
         if report.diagnostics.len() > shown {
@@ -617,8 +617,10 @@ mod tests {
     #[test]
     fn extras_sit_above_the_verdict_which_stays_the_last_line() {
         let source = tests_module("r", &[("ta", &["a"])]);
-        let report = Project::new("# Spec\n\nr[a]\nA.\n", &source).report();
-        let verdict = judge(&report, &GateOptions::default());
+        let project = Project::new("# Spec\n\nr[a]\nA.\n", &source);
+        let report = project.report();
+        let (model, evaluation) = project.evaluated();
+        let verdict = judge(&model, &evaluation, &[], &GateOptions::default());
         let paint = Paint { enabled: false };
         let sections = "Changed since main:\n  a\n";
         let written = "wrote r.json (the JSON report)\n";
