@@ -29,6 +29,10 @@ const KEYWORDS: &[&str] = &[
     "macro_rules",
 ];
 
+fn is_bracket(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}')
+}
+
 fn holds_items(keyword: Option<&str>) -> bool {
     matches!(keyword, Some("mod" | "impl" | "trait" | "proptest"))
 }
@@ -74,6 +78,16 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
     let mut macro_bodies: Vec<usize> = Vec::new();
     let mut i = start;
     while i < n {
+        if blanking.is_some() {
+            // Inside a cut body only the brackets matter (for the balance and for where the
+            // body ends), and bodies are most of the bytes.
+            while i < n && !is_bracket(masked[i]) {
+                i += 1;
+            }
+            if i == n {
+                break;
+            }
+        }
         let b = masked[i];
         if !b.is_ascii_whitespace() && b != b'{' {
             last_seen = b;
@@ -188,9 +202,9 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
             continue;
         }
         out.extend_from_slice(&bytes[at..from]);
-        let before = out.len();
-        out.extend(bytes[from..to].iter().filter(|&&b| b == b'\n'));
-        if out.len() == before {
+        let lines = bytes[from..to].iter().filter(|&&b| b == b'\n').count();
+        out.resize(out.len() + lines, b'\n');
+        if lines == 0 {
             // `pub/* */fn` must not become `pubfn`.
             out.push(b' ');
         }
