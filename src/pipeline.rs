@@ -88,7 +88,7 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
     std::thread::scope(|scope| {
         let git = scope.spawn(|| (git_commit(root), git_dirty(root)));
         let analysed = analyze_files(plan);
-        let (commit, dirty) = git.join().unwrap_or_else(|_| (None, false));
+        let (commit, dirty) = git.join().unwrap_or((None, false));
         analysed.map(|mut analysis| {
             analysis.run.commit = commit;
             analysis.run.dirty = dirty;
