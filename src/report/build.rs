@@ -10,6 +10,7 @@ use super::{
 use crate::evaluate::{self, Counts, Doubt, Evaluation, Judgement};
 use crate::graph::Model;
 use crate::model::{Diagnostic, EvidenceKind, Status, TestStatus};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// What is known about the run itself, beyond the model.
@@ -37,10 +38,17 @@ pub struct Sections {
 
 /// The report of one run.
 pub fn build(model: &Model, evaluation: &Evaluation, run: &RunInfo, sections: Sections) -> Report {
-    let requirements: Vec<RequirementEntry> = (0..model.requirements.len())
-        .map(|i| requirement_entry(model, evaluation, i))
-        .collect();
-    let tests = test_entries(model, evaluation);
+    // The two largest parts, each a copy of the model's strings, built side by side: this is
+    // on the path between the evaluation and the outputs, where nothing else runs.
+    let (requirements, tests) = rayon::join(
+        || -> Vec<RequirementEntry> {
+            (0..model.requirements.len())
+                .into_par_iter()
+                .map(|i| requirement_entry(model, evaluation, i))
+                .collect()
+        },
+        || test_entries(model, evaluation),
+    );
     let evidence = ledger(model, &tests, run);
     let diagnostics = evaluation
         .diagnostics
@@ -352,7 +360,7 @@ fn test_entries(model: &Model, evaluation: &Evaluation) -> Vec<TestEntry> {
             fingerprint: t.fingerprint.clone(),
         })
         .collect();
-    entries.sort_by(|a, b| {
+    entries.par_sort_by(|a, b| {
         (&a.binary, &a.test, &a.file, a.line).cmp(&(&b.binary, &b.test, &b.file, b.line))
     });
     entries
