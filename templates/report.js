@@ -79,9 +79,14 @@
     R = new Array(L.n);
     var tagsOf = Object.create(null);
     L.g.forEach(function (g) { tagsOf[g[0]] = g[1]; });
+    var fileOf = new Array(L.n);
+    for (var run = 0, at = 0; run < L.f.length; run += 2) {
+      for (var end = at + L.f[run + 1]; at < end; at++) fileOf[at] = L.f[run];
+    }
     for (var j = 0; j < L.n; j++) {
       if (j < L.e) { R[j] = D.reqs[j]; continue; }
-      R[j] = { i: L.i[j], s: +L.s[j], c: +L.c[j], f: L.f[j], a: L.a[j], g: tagsOf[j], lazy: true };
+      // The id comes with the search records (finishLoading).
+      R[j] = { i: '', s: +L.s[j], c: +L.c[j], f: fileOf[j], a: L.a[j], g: tagsOf[j], lazy: true };
     }
     // Only whether there is one matters to the filters; `full` brings the defects.
     L.df.forEach(function (j) { if (R[j].lazy) R[j].df = ['']; });
@@ -101,11 +106,11 @@
     return R[i];
   }
   function title(i) { return R[i].lazy ? hayRaw[i].split('\u001f', 2)[1] : R[i].t; }
-  function testCount(i) { return L ? L.nv[i] : len(R[i].v); }
-  function implCount(i) { return L ? L.nm[i] : len(R[i].m); }
+  function testCount(i) { return L ? L.nv.charCodeAt(i) - 48 : len(R[i].v); }
+  function implCount(i) { return L ? L.nm.charCodeAt(i) - 48 : len(R[i].m); }
   function reason(r) { return r.y === undefined ? '' : D.reasons[r.y]; }
   var byId = Object.create(null);
-  for (var n = 0; n < R.length; n++) byId[R[n].i] = n;
+  for (var n = 0; n < R.length; n++) if (R[n].i) byId[R[n].i] = n;
 
   // While a large page is still inflating its blocks, an action that needs them waits here and
   // runs once they are read; `data-busy` says so (the benchmark and the tests wait on it).
@@ -561,7 +566,8 @@
     heading(parent, title);
     var box = el('div', 'links');
     for (var i = 0; i < ids.length; i++) {
-      if (ids[i] in byId) box.appendChild(reqLink(ids[i]));
+      // Before a large page has read its blocks, only the first requirements' ids are known.
+      if (ids[i] in byId || !loaded) box.appendChild(reqLink(ids[i]));
       else box.appendChild(el('span', 'none', ids[i] + ' (unknown)'));
     }
     parent.appendChild(box);
@@ -672,8 +678,9 @@
     writeUrl();
   }
   function refresh() {
-    // A search reads the search records, a sort by title the titles: both wait for the blocks.
-    if (!loaded && (state.q || state.sort === 'title')) { later(refresh); return; }
+    // A search reads the search records, a sort by id or title those or the titles: all wait
+    // for the blocks.
+    if (!loaded && (state.q || state.sort === 'title' || state.sort === 'id')) { later(refresh); return; }
     recompute();
     render();
   }
@@ -1057,16 +1064,27 @@
     if (window.performance && performance.mark) performance.mark('reqtrail-loaded');
     var queue = waiting;
     waiting = [];
-    queue.forEach(function (fn) { fn(); });
-    if (!waiting.length) document.documentElement.removeAttribute('data-busy');
+    try {
+      queue.forEach(function (fn) { fn(); });
+    } finally {
+      if (!waiting.length) document.documentElement.removeAttribute('data-busy');
+    }
   }
-  if (L) {
+  // Once the page has loaded: decoding the blocks takes a moment on a large page, and work
+  // queued before would hold up the rest of the page's parsing and its first paint.
+  if (L) window.addEventListener('load', function () { setTimeout(readBlocks, 0); });
+  function readBlocks() {
     try {
       Promise.all([inflate('reqtrail-z-hay'), inflate('reqtrail-z-reqs'), inflate('reqtrail-z-tests')])
         .then(function (texts) {
           hayRaw = texts[0].split('\u001e');
           reqLines = texts[1].split('\n');
           testLines = texts[2].split('\n');
+          for (var j = L.e; j < L.n; j++) {
+            var id = hayRaw[j].slice(0, hayRaw[j].indexOf('\u001f'));
+            if (R[j].lazy) R[j].i = id;
+            byId[id] = j;
+          }
           finishLoading();
         }, unreadable);
     } catch (err) {

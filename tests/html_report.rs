@@ -530,7 +530,7 @@ fn ten_thousand_requirements_stay_under_five_megabytes() {
     let data = page_data(&html);
     assert_eq!(data["reqs"].as_array().map(Vec::len), Some(1_000));
     assert_eq!(data["lazy"]["n"], 10_000);
-    assert_eq!(data["lazy"]["i"].as_array().map(Vec::len), Some(10_000));
+    assert_eq!(data["lazy"]["s"].as_str().map(str::len), Some(10_000));
 }
 
 /// The text of one of a large page's compressed blocks.
@@ -556,8 +556,42 @@ fn a_large_page_carries_every_requirement_and_test() {
     let data = page_data(&html);
     let eager = data["reqs"].as_array().expect("reqs");
     assert_eq!(eager.len(), 1_000);
-    let ids: Vec<&str> = report.requirements.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(data["lazy"]["i"], serde_json::json!(ids));
+    assert_eq!(data["lazy"]["n"], 6_000);
+    // The index: status, lifecycle and test count per requirement, documents in runs.
+    let index = &data["lazy"];
+    let digits = |key: &str| -> Vec<u32> {
+        index[key]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .map(|c| c as u32 - 48)
+            .collect()
+    };
+    let counts: Vec<u32> = report
+        .requirements
+        .iter()
+        .map(|r| r.verified_by.len() as u32)
+        .collect();
+    assert_eq!(digits("nv"), counts);
+    let runs: Vec<u64> = index["f"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_u64)
+        .collect();
+    let files = data["files"].as_array().expect("files");
+    let mut documents = Vec::new();
+    for run in runs.chunks(2) {
+        for _ in 0..run[1] {
+            documents.push(files[run[0] as usize].as_str().unwrap_or_default());
+        }
+    }
+    let expected: Vec<&str> = report
+        .requirements
+        .iter()
+        .map(|r| r.file.as_str())
+        .collect();
+    assert_eq!(documents, expected);
     // One search record per requirement: id, title, text, document, reason, tags, tests, items.
     let hay = block(&html, "reqtrail-z-hay");
     let records: Vec<Vec<&str>> = hay
@@ -592,20 +626,13 @@ fn a_large_page_carries_every_requirement_and_test() {
         .map(|r| r.verified_by.len())
         .sum();
     assert_eq!(eager_tests + rest_tests, linked);
-    let statuses = data["lazy"]["s"].as_str().expect("status digits");
+    let statuses = digits("s");
     for (k, (line, r)) in lines.iter().zip(&report.requirements[1_000..]).enumerate() {
         assert_eq!(
             line["v"].as_array().map_or(0, Vec::len),
             r.verified_by.len()
         );
-        assert_eq!(
-            line["s"],
-            statuses[1_000 + k..]
-                .chars()
-                .next()
-                .map(|c| c as u64 - 48)
-                .unwrap_or(9)
-        );
+        assert_eq!(line["s"], statuses[1_000 + k]);
     }
     // Small pages stay one plain block.
     let small = render(&generated_report(500), &HtmlOptions::default()).expect("render");

@@ -662,7 +662,7 @@ struct PageData<'a> {
     /// On a large page: the index of every requirement; `reqs` and `tests` then hold only the
     /// first ones (see [`lazy`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    lazy: Option<lazy::LazyIndex<'a>>,
+    lazy: Option<lazy::LazyIndex>,
 }
 
 /// Evidence levels in the order of the script's `LEVELS`; a link's level index is its flags

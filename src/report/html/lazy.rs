@@ -46,7 +46,7 @@ const LEVEL: u8 = 4;
 
 /// Every requirement in a few columns, in report order.
 #[derive(Debug, Serialize)]
-pub(super) struct LazyIndex<'a> {
+pub(super) struct LazyIndex {
     /// Number of requirements.
     n: usize,
     /// Requirements `0..e` are in `reqs`, the others lines of `reqtrail-z-reqs`.
@@ -54,21 +54,42 @@ pub(super) struct LazyIndex<'a> {
     /// Tests `0..k` are in `tests`, the others lines of `reqtrail-z-tests`. Tests are numbered
     /// in the order requirements first name them, so the first requirements' tests come first.
     k: usize,
-    i: Vec<&'a str>,
-    /// Status, one digit per requirement (the script's `STATUS`).
+    /// Status, one digit per requirement (the script's `STATUS`). Ids are not here: the search
+    /// records have them, and what needs them (a deep link, the sort by id) waits for those.
     s: String,
     /// Lifecycle, one digit per requirement (the script's `LIFECYCLE`).
     c: String,
+    /// Documents, run-length encoded as `[file, how many, file, how many, ...]`: the report
+    /// lists requirements document by document.
     f: Vec<usize>,
     a: Vec<usize>,
     /// `[requirement, [tag...]]` for the requirements with tags.
     g: Vec<(usize, Vec<usize>)>,
     /// The requirements with a known defect.
     df: Vec<usize>,
-    /// How many tests verify each requirement (the sort by tests).
-    nv: Vec<usize>,
-    /// How many implementation items each has (the sort by implementation).
-    nm: Vec<usize>,
+    /// How many tests verify each requirement (the sort by tests), one character per
+    /// requirement: its code minus 48 (`'0'`).
+    nv: String,
+    /// How many implementation items each has (the sort by implementation), likewise.
+    nm: String,
+}
+
+/// A count as one character, `'0'` plus the count; counts past 55,000 (where the surrogates
+/// would begin) sort as 55,000.
+fn count_char(n: usize) -> char {
+    char::from_u32(48 + n.min(55_000) as u32).unwrap_or('0')
+}
+
+/// `[value, run length, ...]` of a sequence.
+fn runs(values: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for v in values {
+        match out.len() {
+            len if len >= 2 && out[len - 2] == v => out[len - 1] += 1,
+            _ => out.extend([v, 1]),
+        }
+    }
+    out
 }
 
 /// Moves all but the first requirements and their tests out of `page` into the compressed
@@ -113,14 +134,13 @@ pub(super) fn split<'a>(report: &'a Report, page: &mut PageData<'a>) -> anyhow::
         n: page.reqs.len(),
         e: eager,
         k: tests_eager,
-        i: report.requirements.iter().map(|r| r.id.as_str()).collect(),
         s: page.reqs.iter().map(|r| char::from(b'0' + r.s)).collect(),
         c: page
             .reqs
             .iter()
             .map(|r| char::from(b'0' + r.c.unwrap_or(3)))
             .collect(),
-        f: page.reqs.iter().map(|r| r.f).collect(),
+        f: runs(page.reqs.iter().map(|r| r.f)),
         a: page.reqs.iter().map(|r| r.a).collect(),
         g: page
             .reqs
@@ -136,8 +156,8 @@ pub(super) fn split<'a>(report: &'a Report, page: &mut PageData<'a>) -> anyhow::
             .filter(|(_, r)| !r.df.is_empty())
             .map(|(j, _)| j)
             .collect(),
-        nv: page.reqs.iter().map(|r| r.v.len()).collect(),
-        nm: page.reqs.iter().map(|r| r.m.len()).collect(),
+        nv: page.reqs.iter().map(|r| count_char(r.v.len())).collect(),
+        nm: page.reqs.iter().map(|r| count_char(r.m.len())).collect(),
     };
 
     let mut rest: Vec<ReqData> = page.reqs.split_off(eager);
