@@ -54,7 +54,7 @@
   // the rest waits compressed in the reqtrail-z-* blocks until `loaded`.
   var L = D.lazy || null;
   var loaded = !L;
-  var hayRaw = null, reqLines = null, testLines = null;
+  var hayText = null, hayRaw = null, reqLines = null, testLines = null;
   var R;
   function joinPath(module, name) { return D.mods[module] ? D.mods[module] + '::' + name : name; }
   function testObject(t) {
@@ -246,7 +246,7 @@
     if (L) {
       // The search records, lowercased at once; the parts are joined by U+001F, not a newline:
       // a search token holds neither, so it matches the same requirements.
-      hay = hayRaw.join('\u001e').toLowerCase().split('\u001e');
+      hay = hayText.toLowerCase().split('\u001e');
       return;
     }
     hay = new Array(R.length);
@@ -1052,9 +1052,15 @@
   // One zlib block in base64, inflated by the browser's own DecompressionStream.
   function inflate(id) {
     var node = document.getElementById(id);
-    var bin = atob(node ? node.textContent : '');
-    var bytes = new Uint8Array(bin.length);
-    for (var b = 0; b < bin.length; b++) bytes[b] = bin.charCodeAt(b);
+    var text = node ? node.textContent : '';
+    var bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(text);
+    } else {
+      var bin = atob(text);
+      bytes = new Uint8Array(bin.length);
+      for (var b = 0; b < bin.length; b++) bytes[b] = bin.charCodeAt(b);
+    }
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
     return new Response(stream).text();
   }
@@ -1075,9 +1081,15 @@
   if (L) window.addEventListener('load', function () { setTimeout(readBlocks, 0); });
   function readBlocks() {
     try {
-      Promise.all([inflate('reqtrail-z-hay'), inflate('reqtrail-z-reqs'), inflate('reqtrail-z-tests')])
+      Promise.all([inflate('reqtrail-z-hay'), inflate('reqtrail-z-reqs'), inflate('reqtrail-z-tests'),
+        inflate('reqtrail-z-tables')])
         .then(function (texts) {
-          hayRaw = texts[0].split('\u001e');
+          hayText = texts[0];
+          hayRaw = hayText.split('\u001e');
+          // The whole tables: the page carried only the names its first rows use.
+          var tables = JSON.parse(texts[3]);
+          D.files = tables.files;
+          D.mods = tables.mods;
           reqLines = texts[1].split('\n');
           testLines = texts[2].split('\n');
           for (var j = L.e; j < L.n; j++) {

@@ -634,6 +634,18 @@ fn a_large_page_carries_every_requirement_and_test() {
         );
         assert_eq!(line["s"], statuses[1_000 + k]);
     }
+    // The eager tables keep the names the first rows use; the block has them all.
+    let tables: serde_json::Value =
+        serde_json::from_str(&block(&html, "reqtrail-z-tables")).expect("tables");
+    let whole = tables["files"].as_array().expect("files");
+    assert_eq!(whole.len(), files.len());
+    assert!(files.iter().any(|f| f == ""));
+    for (kept, name) in files.iter().zip(whole) {
+        assert!(kept == "" || kept == name, "{kept} {name}");
+    }
+    for r in &report.requirements {
+        assert!(whole.contains(&serde_json::json!(r.file)));
+    }
     // Small pages stay one plain block.
     let small = render(&generated_report(500), &HtmlOptions::default()).expect("render");
     assert!(!small.contains(r#"id="reqtrail-z-"#));

@@ -19,7 +19,9 @@
 //!   that the lines below leave out;
 //! - `reqtrail-z-reqs`: the other requirements, one JSON object per line, parsed one by one
 //!   when a row or a detail needs it;
-//! - `reqtrail-z-tests`: the other tests, one JSON array per line, likewise.
+//! - `reqtrail-z-tests`: the other tests, one JSON array per line, likewise;
+//! - `reqtrail-z-tables`: the whole `files` and `mods` tables, of which the eager data keeps only
+//!   the names its documents and first rows use.
 //!
 //! Compressed, the repeated sentences, paths and names of a large project cost a fraction of
 //! their size (10,000 requirements: 5.7 MB of JSON in about 1.2 MB of page). The file stays one
@@ -181,16 +183,63 @@ pub(super) fn split<'a>(report: &'a Report, page: &mut PageData<'a>) -> anyhow::
         test_lines.push_str(&serde_json::to_string(t).context("serialising a test")?);
     }
     page.lazy = Some(index);
+    let tables = keep_used(page);
 
-    let ((hay, reqs), tests) = rayon::join(
+    let ((hay, reqs), (tests, tables)) = rayon::join(
         || rayon::join(|| compressed(&hay), || compressed(&req_lines)),
-        || compressed(&test_lines),
+        || rayon::join(|| compressed(&test_lines), || compressed(&tables)),
     );
     Ok(format!(
         "<script type=\"application/octet-stream\" id=\"reqtrail-z-hay\">{hay}</script>\n\
          <script type=\"application/octet-stream\" id=\"reqtrail-z-reqs\">{reqs}</script>\n\
-         <script type=\"application/octet-stream\" id=\"reqtrail-z-tests\">{tests}</script>\n"
+         <script type=\"application/octet-stream\" id=\"reqtrail-z-tests\">{tests}</script>\n\
+         <script type=\"application/octet-stream\" id=\"reqtrail-z-tables\">{tables}</script>\n"
     ))
+}
+
+/// Empties the names of `files` and `mods` that neither the documents nor the eager
+/// requirements and tests use (a large project has tens of thousands, a megabyte and more), and
+/// returns both whole tables as JSON for their block. Indices stay as they are.
+fn keep_used(page: &mut PageData) -> String {
+    let tables = serde_json::json!({ "files": page.files, "mods": page.mods }).to_string();
+    let mut files = vec![false; page.files.len()];
+    let mut mods = vec![false; page.mods.len()];
+    let mark = |table: &mut Vec<bool>, i: Option<usize>| {
+        if let Some(used) = i.and_then(|i| table.get_mut(i)) {
+            *used = true;
+        }
+    };
+    for &d in &page.docs {
+        mark(&mut files, Some(d));
+    }
+    for r in &page.reqs {
+        mark(&mut files, Some(r.f));
+        for &(module, _, file, _) in &r.m {
+            mark(&mut mods, Some(module));
+            mark(&mut files, Some(file));
+        }
+    }
+    // A test row is `[module, name, binary, file, ...]` (see `test_row`).
+    let index = |t: &[serde_json::Value], k: usize| {
+        t.get(k)
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|i| usize::try_from(i).ok())
+    };
+    for t in &page.tests {
+        mark(&mut mods, index(t, 0));
+        mark(&mut files, index(t, 3));
+    }
+    for (name, used) in page.files.iter_mut().zip(&files) {
+        if !used {
+            *name = "";
+        }
+    }
+    for (name, used) in page.mods.iter_mut().zip(&mods) {
+        if !used {
+            *name = "";
+        }
+    }
+    tables
 }
 
 /// A zlib stream of the text, in base64 (no `<`, so it cannot end its element).
