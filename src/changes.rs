@@ -4,16 +4,17 @@
 //! Git is asked a fixed, small number of questions (is this a repository, what is REF, where did
 //! the branch leave it, which files changed, which lines changed, which files are new and
 //! untracked): one `git` process each, never one per file. Everything after that is a plain
-//! function of the diff and the spans the parsers recorded in the [`Report`]: a requirement
+//! function of the diff and the spans the parsers recorded in the [`Model`]: a requirement
 //! changed when a line it owns changed (its definition through its text, sub-sections of a
 //! heading requirement included); a test changed when a line of its function (attributes and the
 //! comments right above included) changed. No file is read and nothing is parsed here, so the
 //! PR gate cannot disagree with the full run about where things are.
 
 use crate::config::SourceOptions;
+use crate::evaluate::Evaluation;
+use crate::graph::Model;
 use crate::history::git;
 use crate::model::LineSpan;
-use crate::report::Report;
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -475,45 +476,66 @@ fn all_added(change: &FileChange, line: u32) -> bool {
     })
 }
 
-/// Works out the scope from the report and the diff alone: each requirement and test carries
+/// Works out the scope from the model and the diff alone: each requirement and test carries
 /// the span its parser saw, so nothing is read or parsed again here. The lines a diff removed
 /// are not in any file any more; the references on them are read by the same front end the run
 /// used ([`crate::source::reference_ids`]) with the same `options`, so `req[verify x]` counts
 /// here exactly when it counts in the full run.
-pub fn scope(report: &Report, diff: &Diff, options: &SourceOptions) -> Scope {
+pub fn scope(
+    model: &Model,
+    evaluation: &Evaluation,
+    diff: &Diff,
+    options: &SourceOptions,
+) -> Scope {
     let lines = changed_lines(diff);
     let mut requirements: BTreeMap<String, ScopedRequirement> = BTreeMap::new();
-    let mut add = |id: &str, file: &str, line: u32, why: String| {
+    let mut add = |i: usize, why: String| {
+        let r = &model.requirements[i];
         requirements
-            .entry(id.to_string())
+            .entry(r.id.clone())
             .or_insert_with(|| ScopedRequirement {
-                id: id.to_string(),
-                file: file.to_string(),
-                line,
+                id: r.id.clone(),
+                file: r.location.file.clone(),
+                line: r.location.line,
                 why,
             });
     };
 
-    for r in &report.requirements {
-        let Some(changed) = lines.get(r.file.as_str()) else {
+    for (i, r) in model.requirements.iter().enumerate() {
+        let file = r.location.file.as_str();
+        let Some(changed) = lines.get(file) else {
             continue;
         };
-        let span = span_or_line(r.span, r.line);
+        let span = span_or_line(r.span, r.location.line);
         if changed.overlaps(span.first, span.last) {
-            let change = diff.files.get(r.file.as_str());
-            let added = *changed == Lines::All || change.is_some_and(|c| all_added(c, r.line));
+            let change = diff.files.get(file);
+            let added =
+                *changed == Lines::All || change.is_some_and(|c| all_added(c, r.location.line));
             let why = if added { "added" } else { "changed" };
-            add(&r.id, &r.file, r.line, why.to_string());
+            add(i, why.to_string());
         }
     }
 
+    // Tests in the order the report lists them (binary, name, file, line), so the first
+    // changed test that claims a requirement is the one its reason names.
+    let mut order: Vec<usize> = (0..model.tests.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&model.tests[a], &model.tests[b]);
+        (&a.test.binary, &a.test.name, &a.file, a.test.line).cmp(&(
+            &b.test.binary,
+            &b.test.name,
+            &b.file,
+            b.test.line,
+        ))
+    });
     let mut tests = Vec::new();
-    let mut claims: Vec<&[String]> = Vec::new();
-    for t in &report.tests {
+    let mut claims: Vec<&[usize]> = Vec::new();
+    for k in order {
+        let t = &model.tests[k];
         let Some(changed) = lines.get(t.file.as_str()) else {
             continue;
         };
-        let span = span_or_line(t.span, t.line);
+        let span = span_or_line(t.test.span, t.test.line);
         if !changed.overlaps(span.first, span.last) {
             continue;
         }
@@ -525,31 +547,19 @@ pub fn scope(report: &Report, diff: &Diff, options: &SourceOptions) -> Scope {
             _ => "changed".to_string(),
         };
         tests.push(ChangedTest {
-            test: t.test.clone(),
-            binary: t.binary.clone(),
+            test: t.test.name.clone(),
+            binary: t.test.binary.clone(),
             file: t.file.clone(),
-            line: t.line,
+            line: t.test.line,
             why,
         });
-        claims.push(&t.requirements);
+        claims.push(&evaluation.tests[k].verifies);
     }
 
     // Requirements a changed test claims now...
-    let mut by_id: BTreeMap<&str, &crate::report::RequirementEntry> = BTreeMap::new();
-    for r in &report.requirements {
-        by_id.entry(r.id.as_str()).or_insert(r);
-    }
-    let find = |id: &str| by_id.get(id).copied();
-    for (test, ids) in tests.iter().zip(&claims) {
-        for id in ids.iter() {
-            if let Some(r) = find(id) {
-                add(
-                    &r.id,
-                    &r.file,
-                    r.line,
-                    format!("verified by changed test `{}`", test.test),
-                );
-            }
+    for (test, claimed) in tests.iter().zip(&claims) {
+        for &i in claimed.iter() {
+            add(i, format!("verified by changed test `{}`", test.test));
         }
     }
     // ...and those a removed or rewritten reference claimed before.
@@ -561,11 +571,9 @@ pub fn scope(report: &Report, diff: &Diff, options: &SourceOptions) -> Scope {
             .into_iter()
             .collect();
         for id in &ids {
-            if let Some(r) = find(id) {
+            if let Some(&i) = model.index.get(id.as_str()) {
                 add(
-                    &r.id,
-                    &r.file,
-                    r.line,
+                    i,
                     format!("a reference to it was removed or changed in {path}"),
                 );
             }

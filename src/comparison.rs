@@ -2,26 +2,30 @@
 //! loads the `--baseline` report, asks git what changed since `--changed-since`, reads the
 //! spec files as they were at the base from git's object store and parses them with the run's
 //! own spec parser ([`crate::pipeline::parse_specs`]), marks the evidence that became suspect,
-//! evaluates again, and writes what it found into the report so every artifact carries it.
+//! evaluates again, and returns the report's comparison section so every artifact carries it.
 
-use crate::baseline::{self, Comparison};
+use crate::baseline::{self, Comparison, Snapshot};
 use crate::changes::{self, Diff, FileStatus, Scope};
+use crate::evaluate::Evaluation;
+use crate::graph::Model;
 use crate::pipeline::{self, Analysis};
 use crate::plan::InputPlan;
-use crate::report::{ComparisonSection, Report};
+use crate::report::ComparisonSection;
 use crate::suspect::{self, Suspicion};
 use anyhow::Result;
 use std::path::Path;
 
-/// What the comparison gave the gate.
+/// What the comparison gave the gate and the report.
 #[derive(Debug, Clone, Default)]
 pub struct Compared {
     pub comparison: Option<Comparison>,
     pub scope: Option<Scope>,
+    /// The report's `comparison` section; `None` when nothing was compared.
+    pub section: Option<ComparisonSection>,
 }
 
 /// Runs the comparison asked for (either, both or neither) on `analysis` and updates its
-/// report in place: suspect statuses, `previous` texts and the `comparison` section.
+/// model and evaluation in place (suspect statuses, `previous` texts).
 pub fn run(
     input: &InputPlan,
     analysis: &mut Analysis,
@@ -44,14 +48,19 @@ pub fn run(
 
     let mut suspicion = Suspicion::default();
     if let Some(diff) = &diff {
-        let scope = changes::scope(&analysis.report, diff, &analysis.source_options);
+        let scope = changes::scope(
+            &analysis.model,
+            &analysis.evaluation,
+            diff,
+            &analysis.source_options,
+        );
         let old = old_requirements(input, diff)?;
         let from = format!("{} ({})", diff.reference, short(&diff.base));
-        suspicion.merge(suspect::from_changes(&analysis.report, &scope, &old, &from));
+        suspicion.merge(suspect::from_changes(&analysis.model, &scope, &old, &from));
     }
     if let (Some(base), Some(label)) = (&base, &baseline_label) {
         suspicion.merge(suspect::from_baseline(
-            &analysis.report,
+            &analysis.model,
             base,
             &format!("baseline {label}"),
         ));
@@ -60,24 +69,35 @@ pub fn run(
         analysis.reevaluate(&suspicion);
     }
 
-    let scope = diff
-        .as_ref()
-        .map(|d| changes::scope(&analysis.report, d, &analysis.source_options));
+    let scope = diff.as_ref().map(|d| {
+        changes::scope(
+            &analysis.model,
+            &analysis.evaluation,
+            d,
+            &analysis.source_options,
+        )
+    });
     let comparison = match (&base, baseline_label) {
         (Some(base), Some(label)) => {
-            let mut comparison = baseline::compare(base, &analysis.report, deny_warnings);
+            let now = Snapshot::of_run(&analysis.model, &analysis.evaluation);
+            let mut comparison = baseline::compare(base, &now, deny_warnings);
             comparison.baseline = label;
             Some(comparison)
         }
         _ => None,
     };
-    analysis.report.comparison = Some(section(
-        &analysis.report,
+    let section = section(
+        &analysis.model,
+        &analysis.evaluation,
         comparison.as_ref(),
         scope.as_ref(),
         &suspicion,
-    ));
-    Ok(Compared { comparison, scope })
+    );
+    Ok(Compared {
+        comparison,
+        scope,
+        section: Some(section),
+    })
 }
 
 fn short(commit: &str) -> String {
@@ -108,7 +128,8 @@ fn old_requirements(input: &InputPlan, diff: &Diff) -> Result<Vec<crate::model::
 
 /// The comparison as the report carries it.
 fn section(
-    report: &Report,
+    model: &Model,
+    evaluation: &Evaluation,
     comparison: Option<&Comparison>,
     scope: Option<&Scope>,
     suspicion: &Suspicion,
@@ -127,26 +148,28 @@ fn section(
         if changed.iter().any(|c| &c.id == id) {
             continue;
         }
-        if let Some(r) = report.requirements.iter().find(|r| &r.id == id) {
+        if let Some(&i) = model.index.get(id.as_str()) {
+            let r = &model.requirements[i];
             changed.push(changes::ScopedRequirement {
                 id: id.clone(),
-                file: r.file.clone(),
-                line: r.line,
+                file: r.location.file.clone(),
+                line: r.location.line,
                 why: format!("reworded since {}", found.previous.from),
             });
         }
     }
     changed.sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
-    let suspect: Vec<String> = report
+    let suspect: Vec<String> = model
         .requirements
         .iter()
-        .filter(|r| r.status == crate::model::Status::Suspect)
-        .map(|r| r.id.clone())
+        .zip(&evaluation.requirements)
+        .filter(|(_, judged)| judged.status == crate::model::Status::Suspect)
+        .map(|(r, _)| r.id.clone())
         .collect();
     ComparisonSection {
         against: against.join(" and "),
         coverage_before: comparison.map(|c| c.coverage_before),
-        coverage_after: report.summary.coverage_percent,
+        coverage_after: evaluation.summary.coverage_percent,
         worse: comparison.map(|c| c.worse.clone()).unwrap_or_default(),
         better: comparison.map(|c| c.better.clone()).unwrap_or_default(),
         changed,

@@ -1,34 +1,180 @@
-//! Evaluation: the linked [`Model`] in, the [`Report`] out. Decides each requirement's status
-//! and the reason for it (PRODUCT.md section 6), adds the diagnostics that need statuses
-//! (`ignored-only`, `no-requirements`), and computes coverage per document, area and overall.
+//! Evaluation: the linked [`Model`] in, the [`Evaluation`] out. Decides each requirement's
+//! status and the reason for it (PRODUCT.md section 6), which pieces of its evidence count and
+//! which are suspect, the levels it has, and adds the diagnostics that need statuses
+//! (`ignored-only`, `no-requirements`, `unknown-method`).
+//!
+//! The evaluation is plain data beside the model, indexed like it: it holds verdicts, not copies
+//! of the model's text. `gate`, `baseline`, `changes` and `suspect` read the model and the
+//! evaluation; `report::build` turns them into the JSON schema every output renders.
 //!
 //! Statuses are computed children first over the parent -> child graph (cycle edges dropped,
 //! so a `cycle` error never turns into an endless walk), in time linear in requirements + links.
 
 use crate::graph::Model;
-use crate::model::{Code, Diagnostic, Requirement, Severity, Status, TestStatus};
-use crate::report::{
-    Coverage, DiagnosticEntry, EvidenceLedger, Implementation, Report, RequirementEntry, ResultRef,
-    Summary, TestEntry, Tool, Verification, SCHEMA,
-};
+use crate::model::{Code, Diagnostic, Lifecycle, Severity, Status, TestStatus};
 use std::collections::BTreeMap;
 
-/// What is known about the run itself, beyond the model.
+/// What the evaluation found, indexed like the [`Model`] it was made from.
 #[derive(Debug, Clone, Default)]
-pub struct RunInfo {
-    pub project: String,
-    pub root: String,
-    pub commit: Option<String>,
-    pub generated_at: String,
-    /// The working tree had uncommitted changes.
-    pub dirty: bool,
-    /// The results files read, in order.
-    pub results_files: Vec<crate::evidence::ResultsFile>,
-    /// The config's `defect-link` template (checked when the config was read).
-    pub defect_link: Option<String>,
+pub struct Evaluation {
+    /// One per requirement, in the model's order (file, then line).
+    pub requirements: Vec<Judgement>,
+    /// One per test, in the model's order.
+    pub tests: Vec<TestOutcome>,
+    /// The model's diagnostics and the evaluation's own, each naming the requirements it
+    /// concerns (sorted); sorted by file, line, code and message, without duplicates.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every requirement, counted ones by status, and overall coverage.
+    pub summary: Counts,
+    pub errors: usize,
+    pub warnings: usize,
 }
 
-/// The verdict on one requirement before it is written into the report.
+/// The verdict on one requirement.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub status: Status,
+    /// Why it has this status, in one sentence (`no verifying test`, `test x failed`...); for a
+    /// requirement that is not counted, prefixed with its lifecycle.
+    pub reason: String,
+    /// Where the waiver that counts comes from, if it is waived.
+    pub waiver: Option<Waiver>,
+    /// One per link of `Model::verified_by[i]`, in that order.
+    pub tests: Vec<Evidence>,
+    /// One per link of `Model::evidenced_by[i]` (records, external results), in that order.
+    pub others: Vec<Evidence>,
+    /// The levels it has passing evidence of, in level order (`impl`, `utest`, `itest`,
+    /// `stest`, the record methods).
+    pub levels: Vec<String>,
+    /// Known defects beside it (its `Defect:`, its tests' defect ids, and a failing child's
+    /// when it fails through that child), sorted.
+    pub defects: Vec<String>,
+}
+
+/// Where a waiver comes from: the requirement's own `Waived:` or the config's `[waivers]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiver {
+    Document,
+    Config,
+}
+
+/// How one piece of a requirement's evidence was judged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// It counts towards the requirement's status: current, and passed (or, without results,
+    /// present and not ignored).
+    pub counts: bool,
+    /// Why it was made for other text than the requirement has now, if it was.
+    pub doubt: Option<Doubt>,
+}
+
+/// Why a piece of evidence is suspect (PRODUCT.md section 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doubt {
+    /// The reference names an older revision, or the record was made against an older
+    /// revision or other text.
+    Stale,
+    /// The requirement was reworded (a comparison found it) and the test was left untouched.
+    Reworded,
+}
+
+/// One test as the evaluation sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestOutcome {
+    pub result: TestStatus,
+    /// The requirements it claims to verify, as indices into `Model::requirements`, sorted by
+    /// id, each once.
+    pub verifies: Vec<usize>,
+}
+
+/// Requirements counted by status, and the coverage they make (PRODUCT.md section 6).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counts {
+    /// Every requirement, whatever its lifecycle.
+    pub requirements: usize,
+    /// Approved or active (counted) requirements, waived ones included.
+    pub active: usize,
+    pub verified: usize,
+    pub partial: usize,
+    pub failing: usize,
+    pub unverified: usize,
+    pub waived: usize,
+    /// Counted requirements whose only evidence is suspect.
+    pub suspect: usize,
+    /// verified / (active - waived) * 100, one decimal; 100.0 when nothing is to be verified.
+    pub coverage_percent: f64,
+}
+
+impl Counts {
+    /// Counts requirements given as (lifecycle, status).
+    pub fn of(requirements: impl IntoIterator<Item = (Lifecycle, Status)>) -> Counts {
+        let mut c = Counts::default();
+        for (lifecycle, status) in requirements {
+            c.requirements += 1;
+            if !lifecycle.is_counted() {
+                continue;
+            }
+            c.active += 1;
+            match status {
+                Status::Verified => c.verified += 1,
+                Status::Partial => c.partial += 1,
+                Status::Failing => c.failing += 1,
+                Status::Unverified => c.unverified += 1,
+                Status::Waived => c.waived += 1,
+                Status::Suspect => c.suspect += 1,
+            }
+        }
+        c.coverage_percent = percent(c.verified, c.active - c.waived);
+        c
+    }
+}
+
+/// `part` of `whole` in percent with one decimal; 100.0 of nothing.
+pub fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        return 100.0;
+    }
+    (part as f64 * 1000.0 / whole as f64).round() / 10.0
+}
+
+impl Evaluation {
+    /// Requirements that are counted and neither verified nor waived (the gaps), as indices:
+    /// failing ones first, then suspect, unverified, then partial, each group in file and line
+    /// order.
+    pub fn gaps(&self, model: &Model) -> Vec<usize> {
+        let mut gaps: Vec<usize> = (0..self.requirements.len())
+            .filter(|&i| {
+                model.requirements[i].lifecycle.is_counted()
+                    && !matches!(
+                        self.requirements[i].status,
+                        Status::Verified | Status::Waived
+                    )
+            })
+            .collect();
+        gaps.sort_by_key(|&i| gap_rank(self.requirements[i].status));
+        gaps
+    }
+
+    /// The waiver's reason, when the requirement is waived.
+    pub fn waiver<'m>(&self, model: &'m Model, i: usize) -> Option<&'m str> {
+        match self.requirements[i].waiver? {
+            Waiver::Document => model.requirements[i].waived.as_deref(),
+            Waiver::Config => model.config_waivers[i].as_deref(),
+        }
+    }
+}
+
+/// How urgent a gap is: failing, suspect, unverified, then partial.
+pub fn gap_rank(status: Status) -> u8 {
+    match status {
+        Status::Failing => 0,
+        Status::Suspect => 1,
+        Status::Unverified => 2,
+        _ => 3,
+    }
+}
+
+/// The verdict on one requirement while the graph is walked.
 #[derive(Debug, Clone)]
 struct Verdict {
     status: Status,
@@ -44,7 +190,7 @@ struct Verdict {
     levels: Vec<String>,
 }
 
-pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
+pub fn evaluate(model: &Model) -> Evaluation {
     let mut diagnostics = model.diagnostics.clone();
     let verdicts = verdicts(model, &mut diagnostics);
     if model.requirements.is_empty() {
@@ -54,161 +200,132 @@ pub fn evaluate(model: &Model, run: &RunInfo) -> Report {
             None,
         ));
     }
-
-    let requirements: Vec<RequirementEntry> = model
-        .requirements
-        .iter()
-        .enumerate()
-        .map(|(i, r)| requirement_entry(model, i, r, &verdicts[i]))
-        .collect();
-    let tests = test_entries(model);
-    let evidence = ledger(model, &tests, run);
-    let diagnostics = diagnostic_entries(diagnostics);
-
-    let counted: Vec<&RequirementEntry> = requirements
-        .iter()
-        .filter(|r| r.lifecycle.is_counted())
-        .collect();
-    let overall = coverage("overall", &counted, requirements.len());
-    let summary = Summary {
-        requirements: requirements.len(),
-        active: overall.active,
-        verified: overall.verified,
-        partial: overall.partial,
-        failing: overall.failing,
-        unverified: overall.unverified,
-        waived: overall.waived,
-        suspect: overall.suspect,
-        coverage_percent: overall.coverage_percent,
-        errors: diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count(),
-        warnings: diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count(),
-    };
-    let levels = level_coverage(model, &requirements);
-    let documents = grouped(&requirements, |r| r.file.clone());
-    let areas = grouped(&requirements, |r| r.area.clone());
-
-    Report {
-        schema: SCHEMA.to_string(),
-        tool: Tool {
-            name: "reqtrail".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        },
-        project: run.project.clone(),
-        root: run.root.clone(),
-        commit: run.commit.clone(),
-        generated_at: run.generated_at.clone(),
-        results_given: model.results_given,
-        summary,
-        documents,
-        areas,
-        requirements,
-        tests,
-        diagnostics,
-        dirty: run.dirty,
-        evidence,
-        levels,
-        defect_link: run.defect_link.clone(),
-        comparison: None,
-        policy: Vec::new(),
-    }
-}
-
-/// Coverage per level: how many counted, unwaived requirements have passing evidence of each
-/// level, and how many of those that need it (`Needs:`, `Verification:`) have it.
-fn level_coverage(
-    model: &Model,
-    entries: &[RequirementEntry],
-) -> Vec<crate::report::LevelCoverage> {
-    let mut by_level: BTreeMap<(usize, String), (usize, usize, usize)> = BTreeMap::new();
-    let mut denominator = 0;
-    for (i, entry) in entries.iter().enumerate() {
-        if !entry.lifecycle.is_counted() || entry.status == Status::Waived {
-            continue;
-        }
-        denominator += 1;
-        for level in &entry.levels {
-            by_level
-                .entry((level_rank(level), level.clone()))
-                .or_default()
-                .0 += 1;
-        }
-        let requirement = &model.requirements[i];
-        let mut wanted: Vec<String> = requirement
-            .needs
-            .iter()
-            .map(|n| n.trim().to_ascii_lowercase())
-            .filter(|n| is_level(n) && n != "test")
-            .chain(
-                methods_of(requirement)
-                    .into_iter()
-                    .filter(|m| m != "test" && crate::model::METHODS.contains(&m.as_str())),
-            )
-            .collect();
-        wanted.sort();
-        wanted.dedup();
-        for level in wanted {
-            let has = entry.levels.contains(&level);
-            let slot = by_level.entry((level_rank(&level), level)).or_default();
-            slot.1 += 1;
-            slot.2 += usize::from(has);
-        }
-    }
-    by_level
+    let requirements: Vec<Judgement> = verdicts
         .into_iter()
-        .map(
-            |((_, level), (requirements, needed, met))| crate::report::LevelCoverage {
-                level,
-                requirements,
-                percent: percent(requirements, denominator),
-                needed,
-                met,
-            },
-        )
-        .collect()
+        .enumerate()
+        .map(|(i, verdict)| judgement(model, i, verdict))
+        .collect();
+    let diagnostics = sorted_diagnostics(diagnostics);
+    let summary = Counts::of(
+        model
+            .requirements
+            .iter()
+            .zip(&requirements)
+            .map(|(r, j)| (r.lifecycle, j.status)),
+    );
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    Evaluation {
+        requirements,
+        tests: test_outcomes(model),
+        diagnostics,
+        summary,
+        errors,
+        warnings,
+    }
 }
 
-/// Every result a requirement's status does not show (PRODUCT.md section 11): results that
-/// name no test, failed tests that verify nothing, tests that passed only on a retry.
-fn ledger(model: &Model, tests: &[TestEntry], run: &RunInfo) -> EvidenceLedger {
-    let unmatched_results = model
-        .unmatched_results
+/// The walk's verdict as the evaluation keeps it, with each piece of evidence judged.
+fn judgement(model: &Model, i: usize, verdict: Verdict) -> Judgement {
+    let r = &model.requirements[i];
+    let counts_as_evidence = |status: TestStatus, ignored: bool| {
+        if model.results_given {
+            status == TestStatus::Passed
+        } else {
+            !ignored
+        }
+    };
+    let tests = model.verified_by[i]
         .iter()
-        .map(|r| ResultRef {
-            binary: r.binary.clone(),
-            name: r.name.clone(),
-            result: TestStatus::from(r.outcome),
-            file: r.location.file.clone(),
-            line: r.location.line,
+        .map(|link| {
+            let t = &model.tests[link.test];
+            let doubt = if link.stale {
+                Some(Doubt::Stale)
+            } else if link.suspect {
+                Some(Doubt::Reworded)
+            } else {
+                None
+            };
+            Evidence {
+                counts: doubt.is_none() && counts_as_evidence(t.status, t.test.ignored),
+                doubt,
+            }
         })
         .collect();
-    let by_test = |keep: &dyn Fn(&TestEntry) -> bool| -> Vec<ResultRef> {
-        tests
-            .iter()
-            .filter(|t| keep(t))
-            .map(|t| ResultRef {
-                binary: Some(t.binary.clone()),
-                name: t.test.clone(),
-                result: t.result,
-                file: t.file.clone(),
-                line: t.line,
-            })
-            .collect()
-    };
-    EvidenceLedger {
-        files: run.results_files.clone(),
-        unmatched_results,
-        failed_without_requirement: by_test(&|t| {
-            matches!(t.result, TestStatus::Failed | TestStatus::Errored)
-                && t.requirements.is_empty()
-        }),
-        flaky: by_test(&|t| t.flaky),
+    let others = model.evidenced_by[i]
+        .iter()
+        .map(|link| Evidence {
+            counts: !link.stale && model.evidence[link.evidence].status == TestStatus::Passed,
+            doubt: link.stale.then_some(Doubt::Stale),
+        })
+        .collect();
+    Judgement {
+        status: verdict.status,
+        reason: if r.lifecycle.is_counted() {
+            verdict.reason
+        } else {
+            format!("{} (not counted): {}", r.lifecycle.as_str(), verdict.reason)
+        },
+        waiver: waiver_source(model, i),
+        tests,
+        others,
+        levels: verdict.levels,
+        defects: verdict.defects,
     }
+}
+
+/// Each test's result and the requirements it claims.
+fn test_outcomes(model: &Model) -> Vec<TestOutcome> {
+    let mut outcomes: Vec<TestOutcome> = model
+        .tests
+        .iter()
+        .map(|t| TestOutcome {
+            result: t.status,
+            verifies: Vec::new(),
+        })
+        .collect();
+    for (i, links) in model.verified_by.iter().enumerate() {
+        for link in links {
+            outcomes[link.test].verifies.push(i);
+        }
+    }
+    for outcome in &mut outcomes {
+        outcome
+            .verifies
+            .sort_by(|a, b| model.requirements[*a].id.cmp(&model.requirements[*b].id));
+        outcome.verifies.dedup();
+    }
+    outcomes
+}
+
+/// Diagnostics in the order every output lists them: by file, line, code and message, each
+/// once, each with its requirements sorted.
+fn sorted_diagnostics(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.requirements.sort();
+            d.requirements.dedup();
+            d
+        })
+        .collect();
+    fn key(d: &Diagnostic) -> (Option<&str>, Option<u32>, Code, &str) {
+        (
+            d.location.as_ref().map(|l| l.file.as_str()),
+            d.location.as_ref().map(|l| l.line),
+            d.code,
+            d.message.as_str(),
+        )
+    }
+    diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
+    diagnostics.dedup();
+    diagnostics
 }
 
 /// Children before parents: a topological order of the graph without its cycle edges.
@@ -495,7 +612,7 @@ pub fn level_rank(level: &str) -> usize {
 }
 
 /// The levels `Needs:` can name besides artifact types, and the record methods.
-fn is_level(word: &str) -> bool {
+pub(crate) fn is_level(word: &str) -> bool {
     level_rank(word) < 9 || word == "test"
 }
 
@@ -559,7 +676,7 @@ fn lacking(
 
 /// The methods `Verification:` lists, lower-cased; none when it is absent (then any passing
 /// evidence counts, as for `test`).
-fn methods_of(requirement: &crate::model::Requirement) -> Vec<String> {
+pub(crate) fn methods_of(requirement: &crate::model::Requirement) -> Vec<String> {
     let mut methods: Vec<String> = requirement
         .verification
         .as_deref()
@@ -583,6 +700,15 @@ fn own_defects(model: &Model, i: usize) -> Vec<String> {
         defects.extend(model.tests[link.test].defects.iter().cloned());
     }
     defects
+}
+
+/// Where the waiver that counts comes from: the document's own reason first, then the config's.
+fn waiver_source(model: &Model, i: usize) -> Option<Waiver> {
+    match (&model.requirements[i].waived, &model.config_waivers[i]) {
+        (Some(reason), _) if !reason.trim().is_empty() => Some(Waiver::Document),
+        (_, Some(reason)) if !reason.trim().is_empty() => Some(Waiver::Config),
+        _ => None,
+    }
 }
 
 fn waiver_of(model: &Model, i: usize) -> Option<&str> {
@@ -714,153 +840,6 @@ fn unverified_reason(model: &Model, i: usize) -> String {
     "verifying tests were skipped or not run".to_string()
 }
 
-fn requirement_entry(
-    model: &Model,
-    i: usize,
-    r: &Requirement,
-    verdict: &Verdict,
-) -> RequirementEntry {
-    let mut parents: Vec<String> = model
-        .parents_of(i)
-        .map(|p| model.requirements[p].id.clone())
-        .collect();
-    parents.sort();
-    let mut children: Vec<String> = model
-        .children_of(i)
-        .map(|c| model.requirements[c].id.clone())
-        .collect();
-    children.sort();
-    let mut verified_by: Vec<Verification> = model.verified_by[i]
-        .iter()
-        .map(|link| {
-            let t = &model.tests[link.test];
-            Verification {
-                test: t.test.name.clone(),
-                binary: t.test.binary.clone(),
-                file: t.file.clone(),
-                line: t.test.line,
-                ref_line: link.ref_line,
-                result: t.status,
-                stale: link.stale,
-                ignored: t.test.ignored,
-                kind: crate::model::EvidenceKind::Test,
-                level: test_level(&t.test.binary, &t.file).to_string(),
-                by: None,
-                date: None,
-                version: None,
-                note: None,
-                link: None,
-                defects: t.defects.clone(),
-                suspect: if link.stale {
-                    Some(format!(
-                        "stale reference: names an older revision than {}",
-                        r.revision
-                    ))
-                } else if link.suspect {
-                    Some(match model.previous.get(&i) {
-                        Some(p) => format!("the requirement was reworded since {}; the test and its reference were not touched", p.from),
-                        None => "the requirement was reworded; the test and its reference were not touched".to_string(),
-                    })
-                } else {
-                    None
-                },
-            }
-        })
-        .collect();
-    verified_by.sort_by(|a, b| (&a.binary, &a.test, a.line).cmp(&(&b.binary, &b.test, b.line)));
-    let mut others: Vec<Verification> = model.evidenced_by[i]
-        .iter()
-        .map(|link| {
-            let e = &model.evidence[link.evidence];
-            let record = e.record.as_ref();
-            Verification {
-                test: e.name.clone(),
-                binary: e.binary.clone().unwrap_or_default(),
-                file: e.location.file.clone(),
-                line: e.location.line,
-                ref_line: e.location.line,
-                result: e.status,
-                stale: link.stale,
-                ignored: false,
-                kind: e.kind,
-                level: e.level.clone(),
-                by: record.map(|r| r.by.clone()),
-                date: record.map(|r| r.date.clone()),
-                version: record.and_then(|r| r.version.clone()),
-                note: record
-                    .and_then(|r| r.note.clone())
-                    .or_else(|| e.message.clone()),
-                link: record.and_then(|r| r.link.clone()),
-                defects: Vec::new(),
-                suspect: link.stale.then(|| {
-                    "made against an older revision or other text than the requirement has now"
-                        .to_string()
-                }),
-            }
-        })
-        .collect();
-    others.sort_by(|a, b| {
-        (a.kind, level_rank(&a.level), &a.file, a.line, &a.test).cmp(&(
-            b.kind,
-            level_rank(&b.level),
-            &b.file,
-            b.line,
-            &b.test,
-        ))
-    });
-    verified_by.extend(others);
-    let implemented_by = model.implemented_by[i]
-        .iter()
-        .map(|l| Implementation {
-            item: l.item.clone(),
-            file: l.location.file.clone(),
-            line: l.location.line,
-        })
-        .collect();
-    let waived = waiver_of(model, i)
-        .map(str::to_string)
-        .or_else(|| r.waived.clone());
-    let mut fields = r.fields.clone();
-    if let Some(priority) = &r.priority {
-        fields.insert("Priority".to_string(), priority.clone());
-    }
-    if let Some(verification) = &r.verification {
-        fields.insert("Verification".to_string(), verification.clone());
-    }
-    if !r.needs.is_empty() {
-        fields.insert("Needs".to_string(), r.needs.join(", "));
-    }
-    RequirementEntry {
-        id: r.id.clone(),
-        title: r.title.clone(),
-        text: r.text.clone(),
-        file: r.location.file.clone(),
-        line: r.location.line,
-        span: r.span,
-        revision: r.revision,
-        fingerprint: r.fingerprint.clone(),
-        lifecycle: r.lifecycle,
-        status: verdict.status,
-        reason: if r.lifecycle.is_counted() {
-            verdict.reason.clone()
-        } else {
-            format!("{} (not counted): {}", r.lifecycle.as_str(), verdict.reason)
-        },
-        style: r.style.as_str().to_string(),
-        area: area_of(&r.id),
-        tags: r.tags.clone(),
-        waived,
-        parents,
-        children,
-        fields,
-        verified_by,
-        implemented_by,
-        levels: verdict.levels.clone(),
-        defects: verdict.defects.clone(),
-        previous: model.previous.get(&i).cloned(),
-    }
-}
-
 /// The first id segment: `auth` of `auth.login`, `REQ` of `REQ-012`, `dsn` of `dsn~storage`.
 pub fn area_of(id: &str) -> String {
     // A namespaced marker id `i[frame.header]` is in area `i[frame]`.
@@ -874,129 +853,21 @@ pub fn area_of(id: &str) -> String {
         .to_string()
 }
 
-fn test_entries(model: &Model) -> Vec<TestEntry> {
-    let mut claims: Vec<Vec<String>> = vec![Vec::new(); model.tests.len()];
-    for (i, links) in model.verified_by.iter().enumerate() {
-        for link in links {
-            claims[link.test].push(model.requirements[i].id.clone());
-        }
-    }
-    let mut entries: Vec<TestEntry> = model
-        .tests
-        .iter()
-        .zip(claims)
-        .map(|(t, mut requirements)| {
-            requirements.sort();
-            requirements.dedup();
-            TestEntry {
-                test: t.test.name.clone(),
-                binary: t.test.binary.clone(),
-                file: t.file.clone(),
-                line: t.test.line,
-                span: t.test.span,
-                ignored: t.test.ignored,
-                should_panic: t.test.should_panic,
-                cfg: t.test.cfg.clone(),
-                result: t.status,
-                message: t.message.clone(),
-                flaky: t.flaky,
-                requirements,
-                fingerprint: String::new(),
-            }
-        })
-        .collect();
-    entries.sort_by(|a, b| {
-        (&a.binary, &a.test, &a.file, a.line).cmp(&(&b.binary, &b.test, &b.file, b.line))
-    });
-    entries
-}
-
-fn diagnostic_entries(diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticEntry> {
-    let mut entries: Vec<DiagnosticEntry> = diagnostics
-        .into_iter()
-        .map(|d| DiagnosticEntry {
-            code: d.code,
-            severity: d.severity,
-            file: d.location.as_ref().map(|l| l.file.clone()),
-            line: d.location.as_ref().map(|l| l.line),
-            message: d.message,
-            suggestion: d.suggestion,
-            requirements: {
-                let mut ids = d.requirements;
-                ids.sort();
-                ids.dedup();
-                ids
-            },
-        })
-        .collect();
-    entries.sort_by(|a, b| {
-        (&a.file, a.line, a.code, &a.message).cmp(&(&b.file, b.line, b.code, &b.message))
-    });
-    entries.dedup();
-    entries
-}
-
-fn percent(verified: usize, denominator: usize) -> f64 {
-    if denominator == 0 {
-        return 100.0;
-    }
-    (verified as f64 * 1000.0 / denominator as f64).round() / 10.0
-}
-
-fn coverage(name: &str, counted: &[&RequirementEntry], all: usize) -> Coverage {
-    let count = |status: Status| counted.iter().filter(|r| r.status == status).count();
-    let waived = count(Status::Waived);
-    let verified = count(Status::Verified);
-    Coverage {
-        name: name.to_string(),
-        requirements: all,
-        active: counted.len(),
-        verified,
-        partial: count(Status::Partial),
-        failing: count(Status::Failing),
-        unverified: count(Status::Unverified),
-        waived,
-        suspect: count(Status::Suspect),
-        coverage_percent: percent(verified, counted.len() - waived),
-    }
-}
-
-fn grouped(
-    requirements: &[RequirementEntry],
-    key: impl Fn(&RequirementEntry) -> String,
-) -> Vec<Coverage> {
-    let mut groups: BTreeMap<String, Vec<&RequirementEntry>> = BTreeMap::new();
-    for r in requirements {
-        groups.entry(key(r)).or_default().push(r);
-    }
-    groups
-        .into_iter()
-        .map(|(name, members)| {
-            let counted: Vec<&RequirementEntry> = members
-                .iter()
-                .copied()
-                .filter(|r| r.lifecycle.is_counted())
-                .collect();
-            coverage(&name, &counted, members.len())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     //! The status rules of PRODUCT.md section 6, one row per rule, on projects written as text.
 
+    use super::Evaluation;
+    use crate::graph::Model;
     use crate::model::{Outcome, Status};
-    use crate::report::Report;
     use crate::testkit::{tests_module, Project};
 
-    fn status(report: &Report, id: &str) -> Status {
-        report
-            .requirements
-            .iter()
-            .find(|r| r.id == id)
-            .unwrap_or_else(|| panic!("no requirement {id}"))
-            .status
+    fn status((model, evaluation): &(Model, Evaluation), id: &str) -> Status {
+        let i = *model
+            .index
+            .get(id)
+            .unwrap_or_else(|| panic!("no requirement {id}"));
+        evaluation.requirements[i].status
     }
 
     const ONE: &str = "# Spec\n\nr[x]\nThe thing.\n";
@@ -1075,7 +946,7 @@ mod tests {
             if let Some(results) = results {
                 project = project.with_results(results);
             }
-            let report = project.report();
+            let report = project.evaluated();
             assert_eq!(status(&report, "x"), *expected, "{why}");
         }
     }
@@ -1160,7 +1031,7 @@ mod tests {
             if let Some(results) = results {
                 project = project.with_results(results);
             }
-            let report = project.report();
+            let report = project.evaluated();
             assert_eq!(status(&report, "p"), *parent, "{why}: parent");
             assert_eq!(status(&report, "c"), *child, "{why}: child");
         }
@@ -1173,30 +1044,32 @@ mod tests {
         let spec = "# Spec\n\nr[x+2]\nThe thing, second edition.\n";
         let stale =
             "#[cfg(test)]\nmod tests {\n    // r[verify x+1]\n    #[test]\n    fn t() {}\n}\n";
-        let report = Project::new(spec, stale).report();
+        let report = Project::new(spec, stale).evaluated();
         // Stale evidence is suspect evidence (PRODUCT.md section 12).
         assert_eq!(status(&report, "x"), Status::Suspect);
         assert!(report
+            .1
             .diagnostics
             .iter()
             .any(|d| d.code == crate::model::Code::StaleReference && d.requirements == ["x"]));
         let current = stale.replace("x+1", "x+2");
         assert_eq!(
-            status(&Project::new(spec, &current).report(), "x"),
+            status(&Project::new(spec, &current).evaluated(), "x"),
             Status::Verified
         );
 
         let ignored = "#[cfg(test)]\nmod tests {\n    // r[verify x]\n    #[test]\n    #[ignore]\n    fn t() {}\n}\n";
-        let report = Project::new(ONE, ignored).report();
+        let report = Project::new(ONE, ignored).evaluated();
         assert_eq!(status(&report, "x"), Status::Unverified);
         let warned: Vec<_> = report
+            .1
             .diagnostics
             .iter()
             .filter(|d| d.code == crate::model::Code::IgnoredOnly)
             .collect();
         assert_eq!(warned.len(), 1);
         assert_eq!(warned[0].requirements, ["x"]);
-        assert_eq!(warned[0].line, Some(3));
+        assert_eq!(warned[0].location.as_ref().map(|l| l.line), Some(3));
     }
 
     // r[verify model.coverage]
@@ -1246,8 +1119,8 @@ mod tests {
                 .map(|((name, _), ids)| (name.as_str(), ids.as_slice()))
                 .collect();
             let source = tests_module("r", &table);
-            let report = Project::new(&spec, &source).report();
-            let s = &report.summary;
+            let (_, evaluation) = Project::new(&spec, &source).evaluated();
+            let s = &evaluation.summary;
             assert_eq!(
                 (s.active, s.verified, s.coverage_percent),
                 (*active, *verified, *percent),
@@ -1255,5 +1128,226 @@ mod tests {
             );
             assert_eq!(s.requirements, reqs.len());
         }
+    }
+
+    // r[verify change.stale-suspect]
+    // r[verify change.suspect]
+    // r[verify front.evaluation]
+    #[test]
+    fn each_piece_of_evidence_is_judged_on_its_own() {
+        use super::{Doubt, Evidence};
+        use crate::suspect::{Reworded, Suspicion};
+        use Outcome::*;
+        let reworded = |model: &mut Model| {
+            let mut suspicion = Suspicion::default();
+            suspicion.requirements.insert(
+                "x".to_string(),
+                Reworded {
+                    tests: [("calc".to_string(), "tests::t".to_string())].into(),
+                    ..Reworded::default()
+                },
+            );
+            model.mark_suspect(&suspicion);
+        };
+        let current = |counts| Evidence {
+            counts,
+            doubt: None,
+        };
+        // (why, spec, the reference, results, reworded since a comparison, evidence of `t`, status)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<&'a [(&'a str, Outcome)]>,
+            bool,
+            Evidence,
+            Status,
+        );
+        let two = "# Spec\n\nr[x+2]\nThe thing, second edition.\n";
+        let rows: &[Row] = &[
+            (
+                "present, no results",
+                ONE,
+                "x",
+                None,
+                false,
+                current(true),
+                Status::Verified,
+            ),
+            (
+                "passed",
+                ONE,
+                "x",
+                Some(&[("tests::t", Passed)]),
+                false,
+                current(true),
+                Status::Verified,
+            ),
+            (
+                "failed",
+                ONE,
+                "x",
+                Some(&[("tests::t", Failed)]),
+                false,
+                current(false),
+                Status::Failing,
+            ),
+            (
+                "not run",
+                ONE,
+                "x",
+                Some(&[]),
+                false,
+                current(false),
+                Status::Unverified,
+            ),
+            (
+                "an older revision",
+                two,
+                "x+1",
+                Some(&[("tests::t", Passed)]),
+                false,
+                Evidence {
+                    counts: false,
+                    doubt: Some(Doubt::Stale),
+                },
+                Status::Suspect,
+            ),
+            (
+                "reworded under an untouched test",
+                ONE,
+                "x",
+                Some(&[("tests::t", Passed)]),
+                true,
+                Evidence {
+                    counts: false,
+                    doubt: Some(Doubt::Reworded),
+                },
+                Status::Suspect,
+            ),
+        ];
+        for (why, spec, reference, results, rework, evidence, expected) in rows {
+            let source = tests_module("r", &[("t", &[reference])]);
+            let mut project = Project::new(spec, &source);
+            if let Some(results) = results {
+                project = project.with_results(results);
+            }
+            let mut model = project.model();
+            if *rework {
+                reworded(&mut model);
+            }
+            let evaluation = super::evaluate(&model);
+            let i = model.index["x"];
+            assert_eq!(evaluation.requirements[i].tests, [*evidence], "{why}");
+            assert_eq!(evaluation.requirements[i].status, *expected, "{why}");
+            // The test claims the requirement whatever became of its evidence.
+            assert_eq!(evaluation.tests[0].verifies, [i], "{why}");
+        }
+    }
+
+    // r[verify model.waiver]
+    // r[verify front.evaluation]
+    #[test]
+    fn a_waiver_counts_from_the_document_first_then_the_config() {
+        use super::Waiver;
+        // (why, the requirement's `Waived:` line, the config's waiver, source, reason)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            Option<Waiver>,
+            Option<&'a str>,
+        );
+        let rows: &[Row] = &[
+            ("not waived", "", None, None, None),
+            (
+                "waived in the document",
+                "Waived: bought in\n",
+                None,
+                Some(Waiver::Document),
+                Some("bought in"),
+            ),
+            (
+                "waived in the config",
+                "",
+                Some("out of scope"),
+                Some(Waiver::Config),
+                Some("out of scope"),
+            ),
+            (
+                "both: the document's reason wins",
+                "Waived: bought in\n",
+                Some("out of scope"),
+                Some(Waiver::Document),
+                Some("bought in"),
+            ),
+        ];
+        for (why, line, config, source, reason) in rows {
+            let spec = format!("# Spec\n\nr[x]\n{line}The thing.\n");
+            let mut project = Project::new(&spec, "");
+            if let Some(reason) = config {
+                project
+                    .config
+                    .waivers
+                    .insert("x".to_string(), reason.to_string());
+            }
+            let model = project.model();
+            let evaluation = super::evaluate(&model);
+            let i = model.index["x"];
+            assert_eq!(evaluation.requirements[i].waiver, *source, "{why}");
+            assert_eq!(evaluation.waiver(&model, i), *reason, "{why}");
+            let waived = if source.is_some() {
+                Status::Waived
+            } else {
+                Status::Unverified
+            };
+            assert_eq!(evaluation.requirements[i].status, waived, "{why}");
+        }
+    }
+
+    // r[verify model.status]
+    // r[verify front.evaluation]
+    #[test]
+    fn gaps_are_listed_most_urgent_first_then_in_file_order() {
+        use Outcome::*;
+        let spec = "# Spec\n\nr[p1]\nNeeds: impl\nPartial.\n\nr[u1]\nUnverified.\n\nr[f1]\nFailing.\n\nr[v]\nVerified.\n\nr[s1+2]\nSuspect.\n\nr[u2]\nUnverified too.\n\nr[d]\nStatus: draft\nA draft.\n\nr[f2]\nFailing too.\n";
+        let source = tests_module(
+            "r",
+            &[
+                ("tp", &["p1"]),
+                ("tf1", &["f1"]),
+                ("tv", &["v"]),
+                ("ts", &["s1+1"]),
+                ("tf2", &["f2"]),
+            ],
+        );
+        let (model, evaluation) = Project::new(spec, &source)
+            .with_results(&[
+                ("tests::tp", Passed),
+                ("tests::tf1", Failed),
+                ("tests::tv", Passed),
+                ("tests::ts", Passed),
+                ("tests::tf2", Errored),
+            ])
+            .evaluated();
+        let gaps: Vec<&str> = evaluation
+            .gaps(&model)
+            .into_iter()
+            .map(|i| model.requirements[i].id.as_str())
+            .collect();
+        assert_eq!(gaps, ["f1", "f2", "s1", "u1", "u2", "p1"]);
+        let s = &evaluation.summary;
+        assert_eq!(
+            (
+                s.requirements,
+                s.active,
+                s.failing,
+                s.suspect,
+                s.unverified,
+                s.partial,
+                s.verified
+            ),
+            (8, 7, 2, 1, 2, 1, 1)
+        );
     }
 }

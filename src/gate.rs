@@ -1,5 +1,7 @@
-//! The gate: from a report (and the gate options) to pass or fail, with the reasons in words
-//! (PRODUCT.md section 7). Exit code 1 means this said "fail"; it never decides exit code 2.
+//! The gate: from the evaluated model (and the gate options) to pass or fail, with the reasons
+//! in words (PRODUCT.md section 7). Exit code 1 means this said "fail"; it never decides exit
+//! code 2. It reads the evaluation, never the report schema, so the verdict does not depend on
+//! how the outcome is written down.
 //!
 //! Without options every error diagnostic and every active requirement that is not verified or
 //! waived fails. `--fail-under` replaces the gaps rule by a coverage floor, and so does a release
@@ -9,9 +11,11 @@
 
 use crate::baseline::{Change, ChangeKind, Comparison};
 use crate::changes::Scope;
+use crate::evaluate::Evaluation;
+use crate::graph::Model;
 use crate::model::{Severity, Status};
+use crate::policy::ClassResult;
 use crate::report::plural;
-use crate::report::{DiagnosticEntry, Report, RequirementEntry};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GateOptions {
@@ -41,13 +45,13 @@ pub struct GateVerdict {
 }
 
 impl GateVerdict {
-    /// The severity a diagnostic has for this gate: its own, or `error` for a warning under
-    /// `--deny warnings`.
-    pub fn severity_of(&self, d: &DiagnosticEntry) -> Severity {
+    /// The severity a diagnostic of this `severity` has for this gate: its own, or `error` for
+    /// a warning under `--deny warnings`.
+    pub fn severity_of(&self, severity: Severity) -> Severity {
         if self.deny_warnings {
             Severity::Error
         } else {
-            d.severity
+            severity
         }
     }
 }
@@ -55,11 +59,19 @@ impl GateVerdict {
 /// How many ids or changes a reason names before "and N more".
 const NAMED: usize = 5;
 
-pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
+/// The verdict on one run: its model, the evaluation of it, and the release policy's classes
+/// (empty without a policy).
+pub fn judge(
+    model: &Model,
+    evaluation: &Evaluation,
+    policy: &[ClassResult],
+    options: &GateOptions,
+) -> GateVerdict {
     let mut reasons = Vec::new();
     let mut blocking = Vec::new();
     let scope = options.scope.as_ref();
-    let in_scope = |id: &str| scope.is_none_or(|s| s.has_requirement(id));
+    let id = |i: usize| model.requirements[i].id.as_str();
+    let in_scope = |i: usize| scope.is_none_or(|s| s.has_requirement(id(i)));
 
     if let Some(comparison) = &options.baseline {
         let worse: Vec<&Change> = comparison
@@ -89,11 +101,16 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
             );
         }
     } else {
-        let errors = report
+        let errors = evaluation
             .diagnostics
             .iter()
             .filter(|d| options.deny_warnings || d.severity == Severity::Error)
-            .filter(|d| scope.is_none_or(|s| s.covers(d.file.as_deref(), d.line)))
+            .filter(|d| {
+                scope.is_none_or(|s| {
+                    let at = d.location.as_ref();
+                    s.covers(at.map(|l| l.file.as_str()), at.map(|l| l.line))
+                })
+            })
             .count();
         if errors > 0 {
             let place = if scope.is_some() {
@@ -113,24 +130,29 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
             };
             reasons.push(format!("{errors} {what}{}{place}{policy}", plural(errors)));
         }
-        if options.fail_under.is_none() && report.policy.is_empty() {
-            let gaps: Vec<&RequirementEntry> = report.gaps().filter(|r| in_scope(&r.id)).collect();
+        if options.fail_under.is_none() && policy.is_empty() {
+            let gaps: Vec<usize> = evaluation
+                .gaps(model)
+                .into_iter()
+                .filter(|&i| in_scope(i))
+                .collect();
             if !gaps.is_empty() {
-                reasons.push(gaps_reason(report, &gaps, scope.is_some()));
-                blocking.extend(gaps.iter().map(|r| r.id.clone()));
+                reasons.push(gaps_reason(model, evaluation, &gaps, scope.is_some()));
+                blocking.extend(gaps.iter().map(|&i| id(i).to_string()));
             }
         } else {
             // A coverage floor tolerates gaps, but not evidence made for other text
             // (PRODUCT.md section 12: a suspect requirement fails the gate).
-            let suspects: Vec<&RequirementEntry> = report
-                .gaps()
-                .filter(|r| r.status == Status::Suspect && in_scope(&r.id))
+            let suspects: Vec<usize> = evaluation
+                .gaps(model)
+                .into_iter()
+                .filter(|&i| evaluation.requirements[i].status == Status::Suspect && in_scope(i))
                 .collect();
             if !suspects.is_empty() {
                 let named: Vec<String> = suspects
                     .iter()
                     .take(NAMED)
-                    .map(|r| format!("`{}`", r.id))
+                    .map(|&i| format!("`{}`", id(i)))
                     .collect();
                 reasons.push(format!(
                     "{} requirement{} with only suspect evidence: {}{}",
@@ -139,19 +161,19 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
                     named.join(", "),
                     more(suspects.len())
                 ));
-                blocking.extend(suspects.iter().map(|r| r.id.clone()));
+                blocking.extend(suspects.iter().map(|&i| id(i).to_string()));
             }
         }
     }
     // A release policy replaces the gaps rule: each class is gated on its own threshold.
-    for class in report.policy.iter().filter(|c| !c.passed) {
+    for class in policy.iter().filter(|c| !c.passed) {
         reasons.push(format!(
             "release policy: class `{}` is at {:.1}% ({} of {} verified), under its {}%",
             class.name, class.coverage_percent, class.verified, class.target, class.min_coverage
         ));
     }
     if let Some(threshold) = options.fail_under {
-        let coverage = report.summary.coverage_percent;
+        let coverage = evaluation.summary.coverage_percent;
         if coverage < threshold {
             reasons.push(format!(
                 "coverage {coverage:.1}% is under --fail-under {threshold}%"
@@ -168,12 +190,18 @@ pub fn judge(report: &Report, options: &GateOptions) -> GateVerdict {
     }
 }
 
-fn gaps_reason(report: &Report, gaps: &[&RequirementEntry], scoped: bool) -> String {
+fn gaps_reason(model: &Model, evaluation: &Evaluation, gaps: &[usize], scoped: bool) -> String {
     if scoped {
         let named: Vec<String> = gaps
             .iter()
             .take(NAMED)
-            .map(|r| format!("`{}` ({})", r.id, r.status.as_str()))
+            .map(|&i| {
+                format!(
+                    "`{}` ({})",
+                    model.requirements[i].id,
+                    evaluation.requirements[i].status.as_str()
+                )
+            })
             .collect();
         return format!(
             "{} changed requirement{} not verified: {}{}",
@@ -183,7 +211,7 @@ fn gaps_reason(report: &Report, gaps: &[&RequirementEntry], scoped: bool) -> Str
             more(gaps.len())
         );
     }
-    let summary = &report.summary;
+    let summary = &evaluation.summary;
     let mut parts = Vec::new();
     for (n, what) in [
         (summary.failing, "failing"),
@@ -228,9 +256,13 @@ fn more(n: usize) -> String {
     }
 }
 
-/// Whether a gap is one the verdict blames (an error in annotations) or an old one (a warning).
-pub fn is_blocking(verdict: &GateVerdict, requirement: &RequirementEntry) -> bool {
-    verdict.blocking.binary_search(&requirement.id).is_ok()
+/// Whether the gap of requirement `id` is one the verdict blames (an error in annotations) or an
+/// old one (a warning).
+pub fn is_blocking(verdict: &GateVerdict, id: &str) -> bool {
+    verdict
+        .blocking
+        .binary_search_by(|b| b.as_str().cmp(id))
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -319,12 +351,12 @@ mod tests {
             if let Some(results) = results {
                 project = project.with_results(results);
             }
-            let report = project.report();
+            let (model, evaluation) = project.evaluated();
             let options = GateOptions {
                 fail_under: *fail_under,
                 ..GateOptions::default()
             };
-            let verdict = judge(&report, &options);
+            let verdict = judge(&model, &evaluation, &[], &options);
             assert_eq!(verdict.passed, *passes, "{why}: {:?}", verdict.reasons);
             assert_eq!(verdict.reasons.is_empty(), *passes, "{why}");
             if !reason.is_empty() {
@@ -347,12 +379,13 @@ mod tests {
     fn a_scope_narrows_gaps_and_errors_to_what_changed() {
         use crate::changes::{Lines, Scope, ScopedRequirement};
         let source = tests_module("r", &[("ta", &["a", "a.typo"])]);
-        let report = Project::new(SPEC, &source).report();
-        let typo_line = report
+        let (model, evaluation) = Project::new(SPEC, &source).evaluated();
+        let typo_line = evaluation
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
-            .and_then(|d| d.line)
+            .and_then(|d| d.location.as_ref())
+            .map(|l| l.line)
             .expect("the typo is an error with a line");
         let scope = |ids: &[&str], lines: &[(&str, Lines)]| Scope {
             requirements: ids
@@ -402,7 +435,7 @@ mod tests {
                 scope: Some(scope),
                 ..GateOptions::default()
             };
-            let verdict = judge(&report, &options);
+            let verdict = judge(&model, &evaluation, &[], &options);
             assert_eq!(verdict.passed, passes, "{why}: {:?}", verdict.reasons);
             assert_eq!(verdict.blocking, blocking, "{why}");
         }

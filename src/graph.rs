@@ -28,6 +28,9 @@ pub struct TestNode {
     pub case: Option<String>,
     /// Known defects the test names (its `#[ignore]` reason, a `// Defect:` comment).
     pub defects: Vec<String>,
+    /// A short hash of the test's source lines (its span), set by the front end while the
+    /// file's text is in hand; empty for a test the sources do not spell out.
+    pub fingerprint: String,
 }
 
 /// A link from a requirement to a test that claims to verify it.
@@ -428,6 +431,7 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
                 flaky: false,
                 case: None,
                 defects: test.defects.clone(),
+                fingerprint: String::new(),
                 test,
             });
         }
@@ -768,6 +772,7 @@ fn untraced_doctest(
         flaky: false,
         case: None,
         defects: Vec::new(),
+        fingerprint: String::new(),
     });
     made.insert(name, model.tests.len() - 1);
     Some(model.tests.len() - 1)
@@ -875,6 +880,30 @@ fn link_references(model: &mut Model, references: Vec<PendingReference>) {
         links.sort_by(|a, b| a.location.cmp(&b.location).then(a.item.cmp(&b.item)));
         links.dedup();
     }
+}
+
+/// The index in `ids` of the requirement a user named on the command line (`show ID`,
+/// `record ID`; a revision suffix allowed), or an error with a did-you-mean.
+pub(crate) fn find_requirement(ids: &[&str], id: &str) -> anyhow::Result<usize> {
+    let wanted = crate::ids::without_revision(id);
+    let found = ids
+        .iter()
+        .position(|r| *r == id)
+        .or_else(|| ids.iter().position(|r| *r == wanted));
+    if let Some(index) = found {
+        return Ok(index);
+    }
+    // Ids are case-sensitive, but `kv-003` for `KV-003` is a slip of the shift key that
+    // the edit-distance suggester (which counts every changed letter) would not offer.
+    let same_but_case = ids
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(id) || r.eq_ignore_ascii_case(wanted))
+        .map(|r| r.to_string());
+    let suggestion = same_but_case
+        .or_else(|| Suggester::new(ids.iter().copied()).suggest(id))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    anyhow::bail!("no requirement `{id}` is defined{suggestion}");
 }
 
 /// Did-you-mean for unknown ids: the closest known id by edit distance, when it is close.

@@ -1,7 +1,8 @@
 //! reqtrail: requirements traceability for Rust projects with Markdown specs.
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
-//! `discover` -> `spec` + `source` -> `evidence` -> `graph` -> `evaluate` -> `gate` and `report::*`.
+//! `discover` -> `spec` + `source` -> `evidence` -> `graph` (the model) -> `evaluate` (the
+//! evaluation) -> `gate`, and `report::build` (the report) -> `report::*`.
 //! `cli` only wires them together.
 //!
 //! What is public is what something outside the crate uses: `cli` (the two binaries), and the
@@ -15,6 +16,7 @@ pub mod cli;
 pub(crate) mod comparison;
 pub mod config;
 pub(crate) mod defects;
+pub(crate) mod deliver;
 pub mod discover;
 pub(crate) mod evaluate;
 pub mod evidence;

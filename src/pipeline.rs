@@ -4,46 +4,48 @@
 
 use crate::config::SourceOptions;
 use crate::discover;
-use crate::evaluate::{self, RunInfo};
+use crate::evaluate::{self, Evaluation};
 use crate::model::{SourceFile, SpecFile, TestResult};
 use crate::plan::InputPlan;
-use crate::report::Report;
+use crate::report::{self, Report, RunInfo};
 use crate::{evidence, graph, source, spec};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// What one analysis gave.
+/// What one analysis gave: the linked model, its evaluation, and the run's facts, from which
+/// `report::build` makes the report once a comparison and the policy have had their say.
 pub struct Analysis {
-    pub report: Report,
+    pub model: graph::Model,
+    pub evaluation: Evaluation,
+    pub run: RunInfo,
     /// The options the Rust sources were read with: the config's plus the marker prefixes the
     /// specs use. Anything judged later (lines a diff removed) is read with these.
     pub source_options: SourceOptions,
     /// Selected files and directories the OS would not let us read: the report is complete for
     /// everything else, but the run must end with exit code 2.
     pub unreadable: Vec<String>,
-    /// The linked model and the run's facts the report was evaluated from, kept so a
-    /// comparison (`--baseline`, `--changed-since`) can mark suspect evidence and evaluate
-    /// again without reading or parsing anything twice.
-    pub model: graph::Model,
-    pub run: RunInfo,
-    /// Each test's fingerprint by (file, line), computed while its file's text was in hand.
-    test_prints: HashMap<(String, u32), String>,
 }
 
 impl Analysis {
-    /// Marks what a comparison found suspect and evaluates the model again.
+    /// Marks what a comparison found suspect and evaluates the model again, without reading
+    /// or parsing anything twice.
     pub fn reevaluate(&mut self, suspicion: &crate::suspect::Suspicion) {
         self.model.mark_suspect(suspicion);
-        self.report = evaluate::evaluate(&self.model, &self.run);
-        fill_test_prints(&mut self.report, &self.test_prints);
+        self.evaluation = evaluate::evaluate(&self.model);
+    }
+
+    /// The run's report, with what a comparison and the policy found.
+    pub fn report(&self, sections: report::Sections) -> Report {
+        report::build(&self.model, &self.evaluation, &self.run, sections)
     }
 }
 
-fn fill_test_prints(report: &mut Report, prints: &HashMap<(String, u32), String>) {
-    for t in &mut report.tests {
-        if let Some(print) = prints.get(&(t.file.clone(), t.line)) {
+/// Gives each test of the model the fingerprint of its lines, found by (file, line).
+fn set_test_prints(model: &mut graph::Model, prints: &HashMap<(String, u32), String>) {
+    for t in &mut model.tests {
+        if let Some(print) = prints.get(&(t.file.clone(), t.test.line)) {
             t.fingerprint.clone_from(print);
         }
     }
@@ -182,15 +184,14 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
     };
     unreadable.sort();
     unreadable.dedup();
-    let mut report = evaluate::evaluate(&model, &run);
-    fill_test_prints(&mut report, &test_prints);
+    set_test_prints(&mut model, &test_prints);
+    let evaluation = evaluate::evaluate(&model);
     Ok(Analysis {
-        report,
+        model,
+        evaluation,
+        run,
         source_options,
         unreadable,
-        model,
-        run,
-        test_prints,
     })
 }
 

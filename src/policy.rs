@@ -1,10 +1,11 @@
 //! Release policy (PRODUCT.md section 12): coverage thresholds per class of requirement,
 //! declared in `reqtrail.toml` as `[[policy]]` tables (by priority, tag or area; a class with no
 //! selector takes every requirement no earlier class took), each class reported and gated on its
-//! own. A plain function of the report and the classes.
+//! own. A plain function of the evaluated model and the classes.
 
-use crate::model::Status;
-use crate::report::{Report, RequirementEntry};
+use crate::evaluate::Evaluation;
+use crate::graph::Model;
+use crate::model::{Requirement, Status};
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
@@ -32,17 +33,23 @@ impl PolicyClass {
         self.priority.is_empty() && self.tags.is_empty() && self.areas.is_empty()
     }
 
-    fn matches(&self, r: &RequirementEntry) -> bool {
+    fn matches(&self, r: &Requirement) -> bool {
         if self.selects_all() {
             return true;
         }
-        let priority = r.fields.get("Priority").is_some_and(|p| {
-            self.priority
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(p.trim()))
-        });
+        // `Priority:` is read into its own field; a document could still carry it among the
+        // other fields, as the report shows them.
+        let priority = r
+            .priority
+            .as_ref()
+            .or_else(|| r.fields.get("Priority"))
+            .is_some_and(|p| {
+                self.priority
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(p.trim()))
+            });
         let tag = r.tags.iter().any(|t| self.tags.contains(t));
-        let area = self.areas.contains(&r.area);
+        let area = self.areas.contains(&crate::evaluate::area_of(&r.id));
         priority || tag || area
     }
 }
@@ -88,24 +95,35 @@ pub struct ClassResult {
 
 /// Each requirement goes to the first class that selects it; each class's coverage is verified
 /// over counted, not waived members (100% when it has none).
-pub fn evaluate(report: &Report, classes: &[PolicyClass]) -> Vec<ClassResult> {
-    let mut members: Vec<Vec<&RequirementEntry>> = vec![Vec::new(); classes.len()];
-    for r in &report.requirements {
+pub fn evaluate(
+    model: &Model,
+    evaluation: &Evaluation,
+    classes: &[PolicyClass],
+) -> Vec<ClassResult> {
+    if classes.is_empty() {
+        return Vec::new();
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); classes.len()];
+    for (i, r) in model.requirements.iter().enumerate() {
         if let Some(k) = classes.iter().position(|c| c.matches(r)) {
-            members[k].push(r);
+            members[k].push(i);
         }
     }
+    let status = |i: usize| evaluation.requirements[i].status;
     classes
         .iter()
         .zip(members)
         .map(|(c, members)| {
-            let counted: Vec<&&RequirementEntry> = members
+            let counted: Vec<usize> = members
                 .iter()
-                .filter(|r| r.lifecycle.is_counted() && r.status != Status::Waived)
+                .copied()
+                .filter(|&i| {
+                    model.requirements[i].lifecycle.is_counted() && status(i) != Status::Waived
+                })
                 .collect();
             let verified = counted
                 .iter()
-                .filter(|r| r.status == Status::Verified)
+                .filter(|&&i| status(i) == Status::Verified)
                 .count();
             let coverage_percent = if counted.is_empty() {
                 100.0

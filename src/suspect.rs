@@ -4,15 +4,18 @@
 //!
 //! Two sources, both plain functions of data already in hand: [`from_changes`] takes the old
 //! requirements (the spec files at the `--changed-since` base, parsed by the run's own spec
-//! parser) and the [`Scope`] the diff gave; [`from_baseline`] takes the baseline report, which
-//! carries every requirement's fingerprint and text and every test's fingerprint. Editing the
+//! parser) and the [`Scope`] the diff gave; [`from_baseline`] takes the baseline's
+//! [`Snapshot`], which carries every requirement's fingerprint and text and every test's
+//! fingerprint. This run is read from its linked [`Model`]. Editing the
 //! test or its reference in the same change clears the suspicion; so does a new revision with
 //! the references moved along (their lines changed). Stale references are suspect on their own
 //! and need no comparison: the evaluation treats them so.
 
+use crate::baseline::{Snapshot, Standing, TestPrint};
 use crate::changes::Scope;
+use crate::graph::{Model, TestNode};
 use crate::model::Requirement;
-use crate::report::{PreviousText, Report, RequirementEntry};
+use crate::report::PreviousText;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What one comparison found about one reworded requirement.
@@ -47,11 +50,11 @@ fn differs(old: &str, new: &str) -> bool {
     !old.is_empty() && !new.is_empty() && old != new
 }
 
-/// `--changed-since`: requirements of `report` whose fingerprint differs from the same id in
+/// `--changed-since`: requirements of `model` whose fingerprint differs from the same id in
 /// `old` (the spec files at the base), and their verifying tests that the diff left alone.
-/// `old` ids are matched as the report names them: a marker id under several prefixes is
+/// `old` ids are matched as the model names them: a marker id under several prefixes is
 /// `PREFIX[id]`.
-pub fn from_changes(report: &Report, scope: &Scope, old: &[Requirement], from: &str) -> Suspicion {
+pub fn from_changes(model: &Model, scope: &Scope, old: &[Requirement], from: &str) -> Suspicion {
     let mut by_id: HashMap<String, &Requirement> = HashMap::new();
     for r in old {
         if let Some(prefix) = &r.prefix {
@@ -65,19 +68,20 @@ pub fn from_changes(report: &Report, scope: &Scope, old: &[Requirement], from: &
         .map(|t| (t.binary.as_str(), t.test.as_str()))
         .collect();
     let mut out = Suspicion::default();
-    for r in &report.requirements {
+    for (i, r) in model.requirements.iter().enumerate() {
         let Some(before) = by_id.get(r.id.as_str()) else {
             continue;
         };
         if !differs(&before.fingerprint, &r.fingerprint) {
             continue;
         }
-        let tests = untouched(r, |v| {
-            let test_changed = changed_tests.contains(&(v.binary.as_str(), v.test.as_str()));
+        let tests = untouched(model, i, |t, ref_line| {
+            let test_changed =
+                changed_tests.contains(&(t.test.binary.as_str(), t.test.name.as_str()));
             let reference_changed = scope
                 .lines
-                .get(v.file.as_str())
-                .is_some_and(|l| l.contains(v.ref_line));
+                .get(t.file.as_str())
+                .is_some_and(|l| l.contains(ref_line));
             !test_changed && !reference_changed
         });
         out.requirements.insert(
@@ -98,16 +102,21 @@ pub fn from_changes(report: &Report, scope: &Scope, old: &[Requirement], from: &
     out
 }
 
-/// The current (not stale) verifying tests of `r` that `unchanged` says were left as they
-/// were: the ones its rewording makes suspect, as (binary, test).
+/// The current (not stale) verifying tests of requirement `i` that `unchanged` (given the test
+/// and the line of its reference) says were left as they were: the ones its rewording makes
+/// suspect, as (binary, test).
 fn untouched(
-    r: &RequirementEntry,
-    unchanged: impl Fn(&crate::report::Verification) -> bool,
+    model: &Model,
+    i: usize,
+    unchanged: impl Fn(&TestNode, u32) -> bool,
 ) -> BTreeSet<(String, String)> {
-    r.verified_by
+    model.verified_by[i]
         .iter()
-        .filter(|v| !v.stale && unchanged(v))
-        .map(|v| (v.binary.clone(), v.test.clone()))
+        .filter(|l| !l.stale && unchanged(&model.tests[l.test], l.ref_line))
+        .map(|l| {
+            let t = &model.tests[l.test].test;
+            (t.binary.clone(), t.name.clone())
+        })
         .collect()
 }
 
@@ -116,39 +125,34 @@ fn untouched(
 /// test's lines, its reference above it included, did not change). A baseline written before
 /// tests had fingerprints cannot tell: its tests count as unchanged when they sit at the same
 /// file and line.
-pub fn from_baseline(report: &Report, base: &Report, from: &str) -> Suspicion {
-    let mut before: HashMap<&str, &RequirementEntry> = HashMap::new();
+pub fn from_baseline(model: &Model, base: &Snapshot, from: &str) -> Suspicion {
+    let mut before: HashMap<&str, &Standing> = HashMap::new();
     for r in &base.requirements {
         before.entry(r.id.as_str()).or_insert(r);
     }
-    let old_tests: HashMap<(&str, &str), &crate::report::TestEntry> = base
-        .tests
-        .iter()
-        .map(|t| ((t.binary.as_str(), t.test.as_str()), t))
-        .collect();
-    let now_tests: HashMap<(&str, &str), &crate::report::TestEntry> = report
+    let old_tests: HashMap<(&str, &str), &TestPrint> = base
         .tests
         .iter()
         .map(|t| ((t.binary.as_str(), t.test.as_str()), t))
         .collect();
     let mut out = Suspicion::default();
-    for r in &report.requirements {
+    for (i, r) in model.requirements.iter().enumerate() {
         let Some(old) = before.get(r.id.as_str()) else {
             continue;
         };
         if !differs(&old.fingerprint, &r.fingerprint) {
             continue;
         }
-        let tests = untouched(r, |v| {
-            let key = (v.binary.as_str(), v.test.as_str());
+        let tests = untouched(model, i, |t, _| {
+            let key = (t.test.binary.as_str(), t.test.name.as_str());
             let verified_before = old
                 .verified_by
                 .iter()
-                .any(|o| o.binary == v.binary && o.test == v.test);
-            let unchanged = match (old_tests.get(&key), now_tests.get(&key)) {
-                (Some(a), Some(b)) if !a.fingerprint.is_empty() => a.fingerprint == b.fingerprint,
-                (Some(a), Some(b)) => a.file == b.file && a.line == b.line,
-                _ => false,
+                .any(|(binary, test)| binary == key.0 && test == key.1);
+            let unchanged = match old_tests.get(&key) {
+                Some(a) if !a.fingerprint.is_empty() => a.fingerprint == t.fingerprint,
+                Some(a) => a.file == t.file && a.line == t.test.line,
+                None => false,
             };
             verified_before && unchanged
         });

@@ -3,10 +3,10 @@
 //! `gate` and `graph` state their cases the way users write them.
 
 use crate::config::Config;
-use crate::evaluate::{self, RunInfo};
+use crate::evaluate::{self, Evaluation};
 use crate::graph::{self, Model};
 use crate::model::{CrateUnit, Location, Outcome, TestResult};
-use crate::report::Report;
+use crate::report::{Report, RunInfo};
 
 /// A project: `(path, text)` specs and Rust files (crate `calc`, files under `src/`), and
 /// optionally results as `(test path, outcome)`.
@@ -73,7 +73,15 @@ impl<'a> Project<'a> {
         graph::build(specs, sources, results, &self.config)
     }
 
+    /// The linked model and its evaluation.
+    pub(crate) fn evaluated(&self) -> (Model, Evaluation) {
+        let model = self.model();
+        let evaluation = evaluate::evaluate(&model);
+        (model, evaluation)
+    }
+
     pub(crate) fn report(&self) -> Report {
+        let (model, evaluation) = self.evaluated();
         let run = RunInfo {
             project: "calc".to_string(),
             root: ".".to_string(),
@@ -83,7 +91,7 @@ impl<'a> Project<'a> {
             results_files: Vec::new(),
             defect_link: None,
         };
-        evaluate::evaluate(&self.model(), &run)
+        crate::report::build(&model, &evaluation, &run, Default::default())
     }
 }
 

@@ -347,3 +347,40 @@ fn trend_refuses_a_glob_matching_nothing_and_foreign_reports() {
     run.expect(2);
     assert!(!repo.path().join("target/r.html").exists());
 }
+
+// r[verify front.outputs]
+#[test]
+fn diff_and_trend_check_their_outputs_like_check() {
+    let repo = released();
+    let cases: &[(&[&str], &str, &[&str])] = &[
+        (
+            &["diff", "v1", "v2", "--markdown", "-", "--json", "-"],
+            "only one output can go to standard output, but --markdown - and --json - both ask for it: give the others a file path",
+            &[],
+        ),
+        (
+            &["diff", "v1", "v2", "--html", "target/n.html", "--json", "./target/x/../n.html"],
+            "--html target/n.html and --json ./target/x/../n.html name the same file: give each output its own path",
+            &["target/n.html"],
+        ),
+        (
+            &["trend", "v1", "v2", "--csv", "-", "--json", "-", "--html", "-"],
+            "--csv -, --json - and --html - all ask for it",
+            &[],
+        ),
+        (
+            &["trend", "v1", "v2", "--csv", "target/t.csv", "--html", "target/t.csv"],
+            "--csv target/t.csv and --html target/t.csv name the same file",
+            &["target/t.csv"],
+        ),
+    ];
+    for (args, message, unwritten) in cases {
+        let run = repo.run(args);
+        run.expect(2);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        for file in *unwritten {
+            assert!(!repo.path().join(file).exists(), "{args:?} wrote {file}");
+        }
+    }
+}

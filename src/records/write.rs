@@ -2,6 +2,69 @@
 //! The text is made here; writing it goes through `output` like every file reqtrail writes.
 
 use crate::model::{Outcome, Record};
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+
+/// Appends `record` to its records file (`record.location.file`, relative to `root`), creating
+/// the file and its folders when missing. A file that is not UTF-8 or not valid TOML is left
+/// as it is: the error says to fix it first, since appending would bury the problem.
+pub(crate) fn append(root: &Path, record: &Record) -> Result<()> {
+    let rel = &record.location.file;
+    let path = root.join(rel);
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not UTF-8 text: fix it before appending",
+                path.display()
+            )
+        })?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !existing.trim().is_empty() {
+        let parsed = crate::records::parse_records(rel, &existing);
+        if let Some(bad) = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.message.starts_with("not a valid TOML"))
+        {
+            bail!(
+                "{rel}:{}: {}; fix it before appending to it",
+                bad.location.as_ref().map_or(1, |l| l.line),
+                bad.message
+            );
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    crate::output::write_output(&path, append_to(&existing, record).as_bytes())
+}
+
+/// What `record` prints once the record is written.
+pub(crate) fn confirmation(record: &Record) -> String {
+    format!(
+        "recorded {} {} of {} (revision {}{}) by {} on {} in {}\n",
+        match record.outcome {
+            Outcome::Passed => "passing",
+            _ => "failing",
+        },
+        record.method,
+        record.requirement,
+        record
+            .revision
+            .map_or_else(|| "none".to_string(), |r| r.to_string()),
+        record
+            .fingerprint
+            .as_deref()
+            .map(|f| format!(", fingerprint {f}"))
+            .unwrap_or_default(),
+        record.by,
+        record.date,
+        record.location.file
+    )
+}
 
 /// The TOML block for `record`, starting with a blank line when `existing` does not end in one.
 pub(crate) fn append_to(existing: &str, record: &Record) -> String {

@@ -132,7 +132,7 @@ pub fn render(report: &Report, verdict: &GateVerdict, scope: Option<&Scope>) -> 
                 None => (r.file.as_str(), r.line, gap_message(r)),
             };
         annotations.push(Annotation {
-            level: if is_blocking(verdict, r) {
+            level: if is_blocking(verdict, &r.id) {
                 "error"
             } else {
                 "warning"
@@ -154,7 +154,7 @@ pub fn render(report: &Report, verdict: &GateVerdict, scope: Option<&Scope>) -> 
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         annotations.push(Annotation {
-            level: match verdict.severity_of(d) {
+            level: match verdict.severity_of(d.severity) {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             },

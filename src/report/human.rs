@@ -86,8 +86,28 @@ fn bar(percent: f64, width: usize) -> String {
 /// How many gaps and diagnostics the summary lists before saying "and N more".
 const LIST_LIMIT: usize = 50;
 
+/// What a run adds to `check`'s summary besides the report: paragraphs that explain the verdict
+/// (what `--changed-since` and `--baseline` found), printed right above it, and the files the
+/// run wrote (`wrote FILE (what)` lines), right above the verdict line. Each ends in a newline.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Extras<'a> {
+    pub sections: &'a str,
+    pub written: &'a str,
+}
+
 /// The summary printed by `reqtrail check`.
 pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool) -> String {
+    render_with(report, verdict, paint, quiet, Extras::default())
+}
+
+/// The summary printed by `reqtrail check`, with the run's [`Extras`].
+pub fn render_with(
+    report: &Report,
+    verdict: &GateVerdict,
+    paint: Paint,
+    quiet: bool,
+    extras: Extras,
+) -> String {
     let mut out = String::new();
     let s = &report.summary;
     if !quiet {
@@ -198,7 +218,7 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
             LIST_LIMIT.max(report.diagnostics.len().min(200))
         };
         for d in report.diagnostics.iter().take(shown) {
-            let severity = verdict.severity_of(d);
+            let severity = verdict.severity_of(d.severity);
             let _ = writeln!(out, "{}", diagnostic_line(d, severity, paint));
         }
         if report.diagnostics.len() > shown {
@@ -219,9 +239,17 @@ pub fn render(report: &Report, verdict: &GateVerdict, paint: Paint, quiet: bool)
         }
     }
     // `-q` with nothing to report prints the verdict alone, without a blank line above it.
-    if !out.is_empty() {
+    let body = !out.is_empty();
+    if !extras.sections.is_empty() {
+        if body {
+            out.push('\n');
+        }
+        out.push_str(extras.sections);
+    }
+    if body {
         let _ = writeln!(out);
     }
+    out.push_str(extras.written);
     if verdict.passed {
         let _ = writeln!(out, "{} gate passed", paint.green("✔"));
     } else {
@@ -576,4 +604,56 @@ fn truncate_lines(text: &str, max: usize) -> String {
         lines[..max].join("\n"),
         lines.len() - max
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{judge, GateOptions};
+    use crate::testkit::{tests_module, Project};
+
+    // r[verify cli.wrote]
+    // r[verify cli.quiet]
+    #[test]
+    fn extras_sit_above_the_verdict_which_stays_the_last_line() {
+        let source = tests_module("r", &[("ta", &["a"])]);
+        let project = Project::new("# Spec\n\nr[a]\nA.\n", &source);
+        let report = project.report();
+        let (model, evaluation) = project.evaluated();
+        let verdict = judge(&model, &evaluation, &[], &GateOptions::default());
+        let paint = Paint { enabled: false };
+        let sections = "Changed since main:\n  a\n";
+        let written = "wrote r.json (the JSON report)\n";
+        let extras = Extras { sections, written };
+
+        let plain = render(&report, &verdict, paint, false);
+        let body = plain
+            .strip_suffix("\n✔ gate passed\n")
+            .expect("a blank line, then the verdict last");
+        assert!(body.ends_with('\n') && !body.ends_with("\n\n"), "{plain}");
+        // (quiet, extras, the whole summary)
+        let rows: &[(bool, Extras, String)] = &[
+            (false, Extras::default(), plain.clone()),
+            (
+                false,
+                extras,
+                format!("{body}\n{sections}\n{written}✔ gate passed\n"),
+            ),
+            (
+                false,
+                Extras {
+                    sections: "",
+                    written,
+                },
+                format!("{body}\n{written}✔ gate passed\n"),
+            ),
+            // Quiet with nothing to report starts with the first line there is, no blank line.
+            (true, Extras::default(), "✔ gate passed\n".to_string()),
+            (true, extras, format!("{sections}{written}✔ gate passed\n")),
+        ];
+        for (quiet, extras, expected) in rows {
+            let got = render_with(&report, &verdict, paint, *quiet, *extras);
+            assert_eq!(&got, expected, "quiet {quiet}, {extras:?}");
+        }
+    }
 }

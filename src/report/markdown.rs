@@ -182,7 +182,11 @@ levels: {}",
         None => report
             .diagnostics
             .iter()
-            .filter(|d| ctx.verdict.map_or(d.severity, |v| v.severity_of(d)) == Severity::Error)
+            .filter(|d| {
+                ctx.verdict
+                    .map_or(d.severity, |v| v.severity_of(d.severity))
+                    == Severity::Error
+            })
             .filter(|d| {
                 ctx.scope
                     .is_none_or(|s| s.covers(d.file.as_deref(), d.line))

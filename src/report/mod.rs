@@ -1,17 +1,23 @@
 //! The report: the evaluated project as one plain, serialisable value (schema
 //! `reqtrail-report/1`, PRODUCT.md section 8), and one module per output format rendering it.
 //!
-//! `evaluate` builds a [`Report`]; every renderer (terminal, JSON, HTML, CSV, SARIF, Markdown,
-//! GitHub annotations) is a function of it alone, so all formats tell the same story.
+//! [`build`] turns one run's outcome (the model, its evaluation, the run's facts, a comparison's
+//! and the policy's sections) into a [`Report`]; every renderer (terminal, JSON, HTML, CSV,
+//! SARIF, Markdown, GitHub annotations) is a function of it alone, so all formats tell the same
+//! story. The report is the output schema only: no stage before the renderers depends on it.
 
+mod build;
 pub mod csv;
 pub mod github;
+mod hostile;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod terminal;
+
+pub(crate) use build::{build, RunInfo, Sections};
 
 use crate::model::{Code, EvidenceKind, Lifecycle, LineSpan, Severity, Status, TestStatus};
 use serde::{Deserialize, Serialize};
@@ -361,12 +367,7 @@ impl Report {
             .collect();
         // Most urgent first: failing, suspect, unverified, then partial; the sort is stable, so
         // each group keeps the report's file and line order.
-        gaps.sort_by_key(|r| match r.status {
-            Status::Failing => 0,
-            Status::Suspect => 1,
-            Status::Unverified => 2,
-            _ => 3,
-        });
+        gaps.sort_by_key(|r| crate::evaluate::gap_rank(r.status));
         gaps.into_iter()
     }
 }

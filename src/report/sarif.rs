@@ -120,7 +120,7 @@ pub fn render(report: &Report, verdict: &GateVerdict) -> String {
         results.push(json!({
             "ruleId": rule_id,
             "ruleIndex": index(rule_id),
-            "level": if is_blocking(verdict, r) { "error" } else { "warning" },
+            "level": if is_blocking(verdict, &r.id) { "error" } else { "warning" },
             "message": {"text": gap_message(r)},
             "locations": [location(report, &r.file, Some(r.line))],
             "partialFingerprints": {"reqtrail/v1": format!("{rule_id}:{}", r.id)},
@@ -136,7 +136,7 @@ pub fn render(report: &Report, verdict: &GateVerdict) -> String {
         let mut result = json!({
             "ruleId": d.code.as_str(),
             "ruleIndex": index(d.code.as_str()),
-            "level": level(verdict.severity_of(d)),
+            "level": level(verdict.severity_of(d.severity)),
             "message": {"text": format!("{}{hint}", d.message)},
             "partialFingerprints": {
                 "reqtrail/v1": format!("{}:{}:{}", d.code.as_str(), d.file.as_deref().unwrap_or(""), d.message)

@@ -1,13 +1,27 @@
-//! The resolve step: command-line arguments and the config file become one validated [`Plan`]
-//! before anything is analysed (PRODUCT.md section 7).
+//! The resolve step: command-line arguments and the config file become one validated plan per
+//! subcommand before anything is analysed (PRODUCT.md section 7): `cli::args` holds the flags
+//! as typed, this module what they mean.
 //!
 //! Every usage problem is found here and is exit code 2 with a message that says what to do:
 //! a root that is not a directory, a bad config, `--fail-under` out of range, two outputs on
 //! standard output, one path given to two outputs, a `--source-link` that is not an http(s) or
-//! relative URL. Later stages take the plan's parts and never look at flags again, so every
-//! output is validated the same way and the options each parser gets are built in one place.
+//! relative URL, a record that could never be read back, `--results` with a git ref. Later
+//! stages take the plan's parts and never look at flags again, so every output is validated the
+//! same way and the options each parser gets are built in one place. This file resolves what is
+//! analysed ([`InputPlan`]); `plan/check.rs` resolves `check` and `show`, `plan/record.rs`
+//! `record`, `plan/release.rs` `diff` and `trend`, `plan/outputs.rs` every command's outputs.
 
-use crate::cli::{CheckArgs, ColorChoice, Deny, Format, InputArgs};
+mod check;
+mod outputs;
+mod record;
+mod release;
+
+pub use check::{resolve_check, resolve_show, CheckPlan};
+pub use outputs::{Destination, Output, OutputKind};
+pub use record::resolve_record;
+pub use release::{resolve_diff, resolve_trend, RefInput, Release, TrendSource};
+
+use crate::cli::{ColorChoice, InputArgs};
 use crate::config::{Config, SourceOptions, SpecOptions};
 use crate::discover::{self, Selection};
 use anyhow::{bail, Result};
@@ -32,45 +46,6 @@ pub struct InputPlan {
     pub color: ColorChoice,
 }
 
-/// Where one output goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Destination {
-    /// `-`.
-    Stdout,
-    File(PathBuf),
-}
-
-/// The formats written with `--FORMAT PATH`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputKind {
-    Json,
-    Html,
-    Csv,
-    Sarif,
-    Markdown,
-    /// `--write-baseline`: the JSON report without what changes on every run.
-    Baseline,
-}
-
-impl OutputKind {
-    pub fn flag(self) -> &'static str {
-        match self {
-            OutputKind::Json => "--json",
-            OutputKind::Html => "--html",
-            OutputKind::Csv => "--csv",
-            OutputKind::Sarif => "--sarif",
-            OutputKind::Markdown => "--markdown",
-            OutputKind::Baseline => "--write-baseline",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    pub kind: OutputKind,
-    pub to: Destination,
-}
-
 /// A checked `--source-link` template: an http(s) or relative URL with `{commit}`, `{path}` and
 /// `{line}` placeholders. Only the resolve step makes one, so no renderer sees an unchecked one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,36 +59,6 @@ impl LinkTemplate {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-/// The gate's policy, as flags gave it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GatePlan {
-    pub fail_under: Option<f64>,
-    pub deny_warnings: bool,
-    pub baseline: Option<PathBuf>,
-    pub changed_since: Option<String>,
-}
-
-/// Everything `check` does, validated.
-#[derive(Debug, Clone)]
-pub struct CheckPlan {
-    pub input: InputPlan,
-    pub gate: GatePlan,
-    /// In the order of the flags' help: json, html, csv, sarif, markdown.
-    pub outputs: Vec<Output>,
-    pub format: Format,
-    pub quiet: bool,
-    /// `--source-link`, else one built from the GitHub Actions environment.
-    pub link: Option<LinkTemplate>,
-    /// Whether a `-` output takes standard output, so the terminal summary goes to stderr.
-    pub stdout_taken: bool,
-}
-
-impl CheckPlan {
-    pub fn output(&self, kind: OutputKind) -> Option<&Destination> {
-        self.outputs.iter().find(|o| o.kind == kind).map(|o| &o.to)
     }
 }
 
@@ -145,112 +90,6 @@ pub fn resolve_input(input: &InputArgs) -> Result<InputPlan> {
         root,
         config,
     })
-}
-
-/// Resolves `check`: the input, the gate, the outputs and the link template.
-pub fn resolve_check(args: &CheckArgs) -> Result<CheckPlan> {
-    if let Some(pct) = args.fail_under {
-        if !(0.0..=100.0).contains(&pct) {
-            bail!("--fail-under takes a percentage from 0 to 100, got {pct}");
-        }
-    }
-    let link = match &args.source_link {
-        Some(template) => Some(LinkTemplate::parse(template)?),
-        None => None,
-    };
-    let outputs = resolve_outputs(args)?;
-    let stdout_taken = outputs.iter().any(|o| o.to == Destination::Stdout);
-    let input = resolve_input(&args.input)?;
-    Ok(CheckPlan {
-        input,
-        gate: GatePlan {
-            fail_under: args.fail_under,
-            deny_warnings: args.deny.contains(&Deny::Warnings),
-            baseline: args.baseline.clone(),
-            changed_since: args.changed_since.clone(),
-        },
-        outputs,
-        format: args.format,
-        quiet: args.quiet,
-        link,
-        stdout_taken,
-    })
-}
-
-/// The outputs with their destinations: `-` is standard output for every format, and at most
-/// one thing may go there (`--format json` prints the JSON there too); no two outputs may name
-/// the same file, however it is spelled.
-fn resolve_outputs(args: &CheckArgs) -> Result<Vec<Output>> {
-    let given = [
-        (OutputKind::Json, &args.json),
-        (OutputKind::Html, &args.html),
-        (OutputKind::Csv, &args.csv),
-        (OutputKind::Sarif, &args.sarif),
-        (OutputKind::Markdown, &args.markdown),
-        (OutputKind::Baseline, &args.write_baseline),
-    ];
-    let mut outputs: Vec<Output> = given
-        .into_iter()
-        .filter_map(|(kind, path)| {
-            let path = path.as_ref()?;
-            let to = if path.as_os_str() == "-" {
-                Destination::Stdout
-            } else {
-                Destination::File(path.clone())
-            };
-            Some(Output { kind, to })
-        })
-        .collect();
-    // `--format json` is the JSON on standard output: the same as `--json -`.
-    if args.format == Format::Json {
-        match outputs.iter_mut().find(|o| o.kind == OutputKind::Json) {
-            Some(json) if json.to == Destination::Stdout => {}
-            _ => outputs.push(Output {
-                kind: OutputKind::Json,
-                to: Destination::Stdout,
-            }),
-        }
-    }
-
-    let on_stdout: Vec<String> = outputs
-        .iter()
-        .filter(|o| o.to == Destination::Stdout)
-        .map(|o| {
-            if o.kind == OutputKind::Json && args.json.as_deref() != Some(Path::new("-")) {
-                "--format json".to_string()
-            } else {
-                format!("{} -", o.kind.flag())
-            }
-        })
-        .collect();
-    if let [first @ .., last] = on_stdout.as_slice() {
-        if !first.is_empty() {
-            bail!(
-                "only one output can go to standard output, but {} and {last} {} ask for it: give the others a file path",
-                first.join(", "),
-                if first.len() == 1 { "both" } else { "all" }
-            );
-        }
-    }
-
-    let mut seen: Vec<(PathBuf, OutputKind, &PathBuf)> = Vec::new();
-    for output in &outputs {
-        let Destination::File(path) = &output.to else {
-            continue;
-        };
-        let key = identity(path);
-        if let Some((_, kind, first)) = seen.iter().find(|(k, _, _)| *k == key) {
-            bail!(
-                "{} {} and {} {} name the same file: give each output its own path",
-                kind.flag(),
-                first.display(),
-                output.kind.flag(),
-                path.display()
-            );
-        }
-        seen.push((key, output.kind, path));
-    }
-    Ok(outputs)
 }
 
 /// The globs in force, each checked and made relative to the root: a glob that does not parse
@@ -325,28 +164,8 @@ fn root_relative_glob(root: &Path, glob: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// What a path names, for comparing two output paths: the file itself when it exists
-/// (symlinks followed), else its resolved directory plus its name, else the path made absolute
-/// with `.` and `..` folded.
-fn identity(path: &Path) -> PathBuf {
-    if let Ok(real) = path.canonicalize() {
-        return real;
-    }
-    let absolute = std::env::current_dir()
-        .map(|cwd| cwd.join(path))
-        .unwrap_or_else(|_| path.to_path_buf());
-    let folded = fold(&absolute);
-    match (folded.parent(), folded.file_name()) {
-        (Some(dir), Some(name)) => dir
-            .canonicalize()
-            .map(|d| d.join(name))
-            .unwrap_or_else(|_| folded.clone()),
-        _ => folded,
-    }
-}
-
 /// `a/./b/../c` -> `a/c`, without touching the file system.
-fn fold(path: &Path) -> PathBuf {
+pub(super) fn fold(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

@@ -1,15 +1,22 @@
 //! `--baseline FILE`: compares this run's report with an earlier `--json` report, so a project
 //! with many old gaps can gate pull requests on what they make worse (PRODUCT.md section 7).
 //!
-//! [`load`] reads the earlier report; [`compare`] is a plain function of two reports that lists
-//! what got worse and what got better. The gate then fails only on the "worse" list.
+//! [`load`] (in `baseline/load.rs`, the one place here that reads the report schema) reads the
+//! earlier report and turns it, right there, into a [`Snapshot`]: the plain form a comparison
+//! needs (each requirement's status, fingerprint, revision and text, the tests' fingerprints,
+//! the diagnostics, the coverage). [`Snapshot::of_run`] makes the same form from this run's
+//! model and evaluation, and [`compare`] is a plain function of two snapshots that lists what
+//! got worse and what got better; it never sees the report schema. The gate then fails only on
+//! the "worse" list.
 
-use crate::model::{Code, Severity, Status};
-use crate::report::{DiagnosticEntry, Report, RequirementEntry, SCHEMA};
-use anyhow::{bail, Context, Result};
+use crate::evaluate::Evaluation;
+use crate::graph::Model;
+use crate::model::{Code, Lifecycle, Severity, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+
+mod load;
+pub use load::{load, load_report};
 
 /// What changed between the baseline and now, in both directions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -86,53 +93,133 @@ impl Comparison {
     }
 }
 
-/// Reads an earlier `--json` report. Anything else (not JSON, another schema, a truncated file)
-/// is an error that names the file and says how to make a good one.
-pub fn load(path: &Path) -> Result<Report> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read baseline {}", path.display()))?;
-    parse(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "baseline {} is not a reqtrail JSON report: {e}; write one with `reqtrail check --json FILE` on the base branch",
-            path.display()
-        )
-    })
+/// One run as a comparison sees it: an earlier report read from its JSON, or this run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// In the report's order (file, then line).
+    pub requirements: Vec<Standing>,
+    pub tests: Vec<TestPrint>,
+    /// In the report's order.
+    pub diagnostics: Vec<Finding>,
+    pub coverage_percent: f64,
 }
 
-/// Reads a JSON report given to `diff` or `trend`; errors name the file and the schema.
-pub fn load_report(path: &Path) -> Result<Report> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report {}", path.display()))?;
-    parse(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not a reqtrail JSON report: {e}; write one with `reqtrail check --json FILE`",
-            path.display()
-        )
-    })
+/// One requirement: where it is, how it stood, and what it said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub id: String,
+    pub file: String,
+    pub line: u32,
+    pub lifecycle: Lifecycle,
+    pub status: Status,
+    pub reason: String,
+    pub title: String,
+    pub text: String,
+    pub fingerprint: String,
+    pub revision: u32,
+    /// (binary, name) of every piece of evidence listed for it, stale or not; sorted.
+    pub verified_by: Vec<(String, String)>,
 }
 
-/// Parses a report from JSON text, checking the schema first so an unrelated JSON file gets a
-/// clear message instead of a missing-field error.
-pub fn parse(text: &str) -> Result<Report> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("invalid JSON ({e})"))?;
-    match value.get("schema").and_then(|s| s.as_str()) {
-        Some(schema) if schema == SCHEMA => {}
-        Some(other) => bail!("its schema is `{other}`, expected `{SCHEMA}`"),
-        None => bail!("it has no `schema` field (expected `{SCHEMA}`)"),
+/// One test and the fingerprint of its lines (empty in a report written before tests had one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestPrint {
+    pub binary: String,
+    pub test: String,
+    pub file: String,
+    pub line: u32,
+    pub fingerprint: String,
+}
+
+/// One diagnostic, as the comparison matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+impl Snapshot {
+    /// This run, from its model and evaluation: what its report would say.
+    pub fn of_run(model: &Model, evaluation: &Evaluation) -> Snapshot {
+        let requirements = model
+            .requirements
+            .iter()
+            .zip(&evaluation.requirements)
+            .enumerate()
+            .map(|(i, (r, judged))| Standing {
+                verified_by: sorted(
+                    model.verified_by[i]
+                        .iter()
+                        .map(|l| {
+                            let t = &model.tests[l.test].test;
+                            (t.binary.clone(), t.name.clone())
+                        })
+                        .chain(model.evidenced_by[i].iter().map(|l| {
+                            let e = &model.evidence[l.evidence];
+                            (e.binary.clone().unwrap_or_default(), e.name.clone())
+                        }))
+                        .collect(),
+                ),
+                id: r.id.clone(),
+                file: r.location.file.clone(),
+                line: r.location.line,
+                lifecycle: r.lifecycle,
+                status: judged.status,
+                reason: judged.reason.clone(),
+                title: r.title.clone(),
+                text: r.text.clone(),
+                fingerprint: r.fingerprint.clone(),
+                revision: r.revision,
+            })
+            .collect();
+        let tests = model
+            .tests
+            .iter()
+            .map(|t| TestPrint {
+                binary: t.test.binary.clone(),
+                test: t.test.name.clone(),
+                file: t.file.clone(),
+                line: t.test.line,
+                fingerprint: t.fingerprint.clone(),
+            })
+            .collect();
+        let diagnostics = evaluation
+            .diagnostics
+            .iter()
+            .map(|d| Finding {
+                code: d.code,
+                severity: d.severity,
+                message: d.message.clone(),
+                file: d.location.as_ref().map(|l| l.file.clone()),
+                line: d.location.as_ref().map(|l| l.line),
+            })
+            .collect();
+        Snapshot {
+            requirements,
+            tests,
+            diagnostics,
+            coverage_percent: evaluation.summary.coverage_percent,
+        }
     }
-    serde_json::from_value(value).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn is_gap(r: &RequirementEntry) -> bool {
+fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
+}
+
+fn is_gap(r: &Standing) -> bool {
     r.lifecycle.is_counted() && !matches!(r.status, Status::Verified | Status::Waived)
 }
 
-fn is_done(r: &RequirementEntry) -> bool {
+fn is_done(r: &Standing) -> bool {
     r.lifecycle.is_counted() && matches!(r.status, Status::Verified | Status::Waived)
 }
 
-fn requirement_change(kind: ChangeKind, r: &RequirementEntry, what: String) -> Change {
+fn requirement_change(kind: ChangeKind, r: &Standing, what: String) -> Change {
     Change {
         kind,
         id: r.id.clone(),
@@ -148,12 +235,12 @@ fn requirement_change(kind: ChangeKind, r: &RequirementEntry, what: String) -> C
 /// numbers aside, because unrelated edits shift lines; several identical diagnostics are
 /// counted, so a second copy of an old error is still new. With `deny_warnings` (the gate's
 /// `--deny warnings` policy) warnings count as errors on both sides.
-pub fn compare(base: &Report, now: &Report, deny_warnings: bool) -> Comparison {
+pub fn compare(base: &Snapshot, now: &Snapshot, deny_warnings: bool) -> Comparison {
     let mut worse = Vec::new();
     let mut better = Vec::new();
 
     // Duplicate ids are possible in a report (a `duplicate-id` error); the first one counts.
-    let mut before: HashMap<&str, &RequirementEntry> = HashMap::new();
+    let mut before: HashMap<&str, &Standing> = HashMap::new();
     for r in &base.requirements {
         before.entry(r.id.as_str()).or_insert(r);
     }
@@ -232,7 +319,7 @@ pub fn compare(base: &Report, now: &Report, deny_warnings: bool) -> Comparison {
         better.push(diagnostic_change(ChangeKind::ErrorFixed, d));
     }
 
-    let (b, a) = (base.summary.coverage_percent, now.summary.coverage_percent);
+    let (b, a) = (base.coverage_percent, now.coverage_percent);
     // Coverage has one decimal; anything smaller than that is rounding, not change.
     if a < b - 0.05 {
         worse.push(coverage_change(ChangeKind::CoverageDrop, b, a));
@@ -261,7 +348,7 @@ fn coverage_change(kind: ChangeKind, before: f64, after: f64) -> Change {
     }
 }
 
-fn diagnostic_change(kind: ChangeKind, d: &DiagnosticEntry) -> Change {
+fn diagnostic_change(kind: ChangeKind, d: &Finding) -> Change {
     Change {
         kind,
         id: d.code.as_str().to_string(),
@@ -275,14 +362,13 @@ fn diagnostic_change(kind: ChangeKind, d: &DiagnosticEntry) -> Change {
 /// lacks (every diagnostic counting as an error under `deny_warnings`). Matching ignores lines
 /// and severities: a warning of the baseline that is an error now is not new.
 fn diff_errors<'a>(
-    base: &'a [DiagnosticEntry],
-    now: &'a [DiagnosticEntry],
+    base: &'a [Finding],
+    now: &'a [Finding],
     deny_warnings: bool,
-) -> (Vec<&'a DiagnosticEntry>, Vec<&'a DiagnosticEntry>) {
-    let counts = |d: &DiagnosticEntry| deny_warnings || d.severity == Severity::Error;
+) -> (Vec<&'a Finding>, Vec<&'a Finding>) {
+    let counts = |d: &Finding| deny_warnings || d.severity == Severity::Error;
     type Key<'k> = (Code, Option<&'k str>, &'k str);
-    let key =
-        |d: &'a DiagnosticEntry| -> Key<'a> { (d.code, d.file.as_deref(), d.message.as_str()) };
+    let key = |d: &'a Finding| -> Key<'a> { (d.code, d.file.as_deref(), d.message.as_str()) };
     let mut available: BTreeMap<Key<'a>, usize> = BTreeMap::new();
     for d in base {
         *available.entry(key(d)).or_default() += 1;
@@ -358,88 +444,44 @@ pub fn change_line(change: &Change) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Lifecycle;
-    use crate::report::{Summary, Tool};
 
-    fn requirement(id: &str, status: Status, line: u32) -> RequirementEntry {
-        RequirementEntry {
+    fn requirement(id: &str, status: Status, line: u32) -> Standing {
+        Standing {
             id: id.to_string(),
-            title: String::new(),
-            text: String::new(),
             file: "docs/spec.md".to_string(),
             line,
-            span: Default::default(),
-            revision: 1,
-            fingerprint: String::new(),
             lifecycle: Lifecycle::Active,
             status,
             reason: format!("{} for a reason", status.as_str()),
-            style: "marker".to_string(),
-            area: String::new(),
-            tags: vec![],
-            waived: None,
-            parents: vec![],
-            children: vec![],
-            fields: Default::default(),
+            title: String::new(),
+            text: String::new(),
+            fingerprint: String::new(),
+            revision: 1,
             verified_by: vec![],
-            implemented_by: vec![],
-            levels: vec![],
-            defects: vec![],
-            previous: None,
         }
     }
 
-    fn error(message: &str, line: u32) -> DiagnosticEntry {
-        DiagnosticEntry {
+    fn error(message: &str, line: u32) -> Finding {
+        Finding {
             code: Code::UnknownReference,
             severity: Severity::Error,
             message: message.to_string(),
             file: Some("src/lib.rs".to_string()),
             line: Some(line),
-            suggestion: None,
-            requirements: Vec::new(),
         }
     }
 
-    fn report(requirements: Vec<RequirementEntry>, diagnostics: Vec<DiagnosticEntry>) -> Report {
+    fn report(requirements: Vec<Standing>, diagnostics: Vec<Finding>) -> Snapshot {
         let counted = requirements.len();
         let verified = requirements
             .iter()
             .filter(|r| r.status == Status::Verified)
             .count();
-        Report {
-            schema: SCHEMA.to_string(),
-            tool: Tool {
-                name: "reqtrail".to_string(),
-                version: "0".to_string(),
-            },
-            project: "p".to_string(),
-            root: ".".to_string(),
-            commit: None,
-            generated_at: String::new(),
-            results_given: false,
-            summary: Summary {
-                requirements: counted,
-                active: counted,
-                verified,
-                coverage_percent: if counted == 0 {
-                    100.0
-                } else {
-                    (verified as f64 * 1000.0 / counted as f64).round() / 10.0
-                },
-                ..Summary::default()
-            },
-            documents: vec![],
-            areas: vec![],
+        Snapshot {
+            coverage_percent: crate::evaluate::percent(verified, counted),
             requirements,
             tests: vec![],
             diagnostics,
-            dirty: false,
-            evidence: Default::default(),
-            levels: vec![],
-            defect_link: None,
-            comparison: None,
-            policy: Vec::new(),
         }
     }
 
@@ -538,20 +580,5 @@ mod tests {
             .map(|c| c.kind)
             .collect();
         assert_eq!(fixed, [ChangeKind::ErrorFixed]);
-    }
-
-    // r[verify gate.baseline]
-    #[test]
-    fn a_file_that_is_not_a_report_is_refused() {
-        assert!(parse("not json").is_err());
-        let err = parse(r#"{"schema": "other/2"}"#).unwrap_err().to_string();
-        assert!(err.contains("other/2"), "{err}");
-        assert!(parse(r#"{"runs": []}"#)
-            .unwrap_err()
-            .to_string()
-            .contains("schema"));
-        let good = report(vec![requirement("a", Status::Verified, 1)], vec![]);
-        let text = serde_json::to_string(&good).unwrap();
-        assert_eq!(parse(&text).unwrap(), good);
     }
 }
