@@ -26,19 +26,12 @@ pub(crate) fn check(
     history: Option<&str>,
 ) -> Result<()> {
     // Text from input reaches the terminal (and a CI log) only with its control characters
-    // escaped; the files written keep it as it is. Writing the JSON file scans the report for
-    // that on the way; without one, the scan runs beside the rendering.
-    let json_file = matches!(plan.output(OutputKind::Json), Some(Destination::File(_)));
+    // escaped; the files written keep it as it is. The check runs beside the rendering.
     let (written, shown) = rayon::join(
         || write_outputs(plan, report, verdict, options, history),
-        || (!json_file).then(|| report::terminal::escaped(report)),
+        || report::terminal::escaped(report),
     );
-    let (stdout, clean) = written?;
-    let shown = match (shown, clean) {
-        (Some(shown), _) => shown,
-        (None, Some(clean)) => report::terminal::escaped_as_scanned(report, clean),
-        (None, None) => report::terminal::escaped(report),
-    };
+    let stdout = written?;
     let shown_verdict = report::terminal::escaped_verdict(verdict);
     let sections = ci_sections(options);
     let written = written_outputs(plan);
@@ -144,8 +137,7 @@ pub(crate) fn exit_code(unreadable: &[String], code: i32) -> i32 {
 }
 
 /// Renders every output, writes the files and returns what goes to standard output (at most
-/// one, the plan made sure of it) and, when the JSON went to a file, whether its scan for the
-/// terminal found the report clean ([`report::terminal::escaped_as_scanned`]).
+/// one, the plan made sure of it).
 ///
 /// Each output is rendered and written by its own task, side by side, and the JSON is streamed
 /// into its file rather than built in memory. Only when every file is one replaced atomically
@@ -158,7 +150,7 @@ fn write_outputs(
     verdict: &GateVerdict,
     options: &GateOptions,
     history: Option<&str>,
-) -> Result<(Option<String>, Option<bool>)> {
+) -> Result<Option<String>> {
     use rayon::prelude::*;
     let mut targets: Vec<PathBuf> = Vec::new();
     let mut independent = true;
@@ -171,31 +163,19 @@ fn write_outputs(
         }
     }
     let deliver = |output: &Output| deliver_output(output, plan, report, verdict, options, history);
-    let delivered: Vec<Result<Delivered>> = if independent {
+    let delivered: Vec<Result<Option<String>>> = if independent {
         plan.outputs.par_iter().map(deliver).collect()
     } else {
         plan.outputs.iter().map(deliver).collect()
     };
     let mut stdout = None;
-    let mut clean = None;
     for one in delivered {
-        match one? {
-            Delivered::Stdout(text) => stdout = Some(text),
-            Delivered::File { clean: scanned } => clean = clean.or(scanned),
-        }
+        stdout = stdout.or(one?);
     }
-    Ok((stdout, clean))
+    Ok(stdout)
 }
 
-/// What delivering one output gave.
-enum Delivered {
-    /// The text for standard output.
-    Stdout(String),
-    /// A file was written; for the JSON, whether the report needs no escaping for a terminal.
-    File { clean: Option<bool> },
-}
-
-/// Renders one output and writes it to its file, or returns it for standard output.
+/// Renders one output and writes it to its file (`None`), or returns it for standard output.
 fn deliver_output(
     output: &Output,
     plan: &CheckPlan,
@@ -203,16 +183,10 @@ fn deliver_output(
     verdict: &GateVerdict,
     options: &GateOptions,
     history: Option<&str>,
-) -> Result<Delivered> {
+) -> Result<Option<String>> {
     if let (OutputKind::Json, Destination::File(path)) = (output.kind, &output.to) {
-        let mut clean = true;
-        crate::output::write_output_with(path, |out| {
-            let mut scanning = report::terminal::Scanning::new(out);
-            report::json::write(&mut scanning, report)?;
-            clean = scanning.clean();
-            Ok(())
-        })?;
-        return Ok(Delivered::File { clean: Some(clean) });
+        crate::output::write_output_with(path, |out| report::json::write(out, report))?;
+        return Ok(None);
     }
     let text = match output.kind {
         OutputKind::Json => report::json::render(report),
@@ -248,10 +222,10 @@ fn deliver_output(
         }
     };
     match &output.to {
-        Destination::Stdout => Ok(Delivered::Stdout(text)),
+        Destination::Stdout => Ok(Some(text)),
         Destination::File(path) => {
             write_output(path, text.as_bytes())?;
-            Ok(Delivered::File { clean: None })
+            Ok(None)
         }
     }
 }

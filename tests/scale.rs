@@ -93,7 +93,7 @@ fn summary(stdout: &[u8]) -> String {
 // r[verify perf.outputs]
 // r[verify robust.terminal-escapes]
 #[test]
-fn the_summary_is_the_same_when_the_json_written_is_what_gets_scanned() {
+fn the_summary_is_the_same_with_or_without_a_json_file_and_escapes_hostile_text() {
     let spec_clean = "# Spec\n\nr[pay.charge]\nCharging a card records the payment.\nA second line of text stays a line break.\n\nr[pay.refund]\nA refund reverses a charge.\n";
     let code = "#[cfg(test)]\nmod tests {\n    // r[verify pay.charge]\n    #[test]\n    fn charges() {}\n}\n";
     let clean = project(&[

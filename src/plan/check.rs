@@ -33,12 +33,6 @@ pub struct CheckPlan {
     pub history: Option<PathBuf>,
 }
 
-impl CheckPlan {
-    pub fn output(&self, kind: OutputKind) -> Option<&Destination> {
-        self.outputs.iter().find(|o| o.kind == kind).map(|o| &o.to)
-    }
-}
-
 /// Resolves `check`: the input, the gate, the outputs and the link template.
 pub fn resolve_check(args: &CheckArgs) -> Result<CheckPlan> {
     if let Some(pct) = args.fail_under {
@@ -188,9 +182,10 @@ mod tests {
             }
         );
         assert!(plan.stdout_taken && plan.quiet);
-        assert_eq!(plan.output(OutputKind::Html), Some(&Destination::Stdout));
+        let output = |kind| plan.outputs.iter().find(|o| o.kind == kind).map(|o| &o.to);
+        assert_eq!(output(OutputKind::Html), Some(&Destination::Stdout));
         assert_eq!(
-            plan.output(OutputKind::Json),
+            output(OutputKind::Json),
             Some(&Destination::File(PathBuf::from("r.json")))
         );
         assert_eq!(

@@ -9,6 +9,7 @@
 mod build;
 pub mod csv;
 pub mod github;
+mod hostile;
 pub mod html;
 pub mod human;
 pub mod json;

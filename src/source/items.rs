@@ -16,6 +16,7 @@ use crate::config::SourceOptions;
 use crate::model::{CrateUnit, TestFn};
 use proc_macro2::{Delimiter, Span};
 use syn::buffer::Cursor;
+use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{braced, bracketed, parenthesized, token, Attribute, Ident, Meta, Token};
 
@@ -295,6 +296,56 @@ fn skip_item(input: ParseStream, ends: Ends) -> syn::Result<Span> {
     })
 }
 
+/// A function's name, after its qualifiers (`const async unsafe extern "C" fn`), with the rest
+/// of its signature (generics, parameters, return type, where clause) stepped over up to the
+/// body or the `;`. The outline needs only the name: parsing the parameter and return types as
+/// syn's `Signature` was a tenth of all the instructions of a run (docs/performance.md).
+fn fn_name(input: ParseStream) -> syn::Result<Ident> {
+    while !input.peek(Token![fn]) {
+        if input.peek(syn::LitStr) {
+            input.parse::<syn::LitStr>()?;
+        } else if input.cursor().ident().is_some() {
+            input.call(Ident::parse_any)?;
+        } else {
+            return Err(input.error("expected `fn`"));
+        }
+    }
+    input.parse::<Token![fn]>()?;
+    let name = input.call(Ident::parse_any)?;
+    input.step(|cursor| {
+        let mut c = *cursor;
+        // `<` nesting, as in `skip_item`: `-> Vec<u8>` closes nothing, `where F: Fn() -> u8`
+        // neither.
+        let mut angle = 0u32;
+        let mut previous = ' ';
+        loop {
+            if c.eof() {
+                return Ok(((), c));
+            }
+            if let Some((p, next)) = c.punct() {
+                match p.as_char() {
+                    ';' if angle == 0 => return Ok(((), c)),
+                    '<' => angle += 1,
+                    '>' if !matches!(previous, '-' | '=') => angle = angle.saturating_sub(1),
+                    _ => {}
+                }
+                previous = p.as_char();
+                c = next;
+                continue;
+            }
+            previous = ' ';
+            if angle == 0 && c.group(Delimiter::Brace).is_some() {
+                return Ok(((), c));
+            }
+            match c.token_tree() {
+                Some((_, next)) => c = next,
+                None => return Ok(((), c)),
+            }
+        }
+    })?;
+    Ok(name)
+}
+
 /// A function's `{ body }` stepped over whole, or the `;` of a declaration; returns its end.
 fn body_or_semi(input: ParseStream) -> syn::Result<Span> {
     if input.peek(Token![;]) {
@@ -447,14 +498,14 @@ impl Walker<'_> {
         match kind {
             Kind::Fn => {
                 input.parse::<Option<Token![default]>>()?;
-                let sig: syn::Signature = input.parse()?;
+                let name = fn_name(input)?;
                 let end = body_or_semi(input)?;
-                let path = self.joined(&sig.ident.to_string());
+                let path = self.joined(&name.to_string());
                 let scope = self.scope(parent, ScopeKind::Fn, start, end_line(end), path);
                 // The harness collects module-level functions only, not methods.
                 let facts = self.facts(&attrs);
                 if let (Ctx::Module, Some(attribute)) = (ctx, facts.test_attribute.clone()) {
-                    let test = self.test_fn(&sig.ident, &facts, attribute);
+                    let test = self.test_fn(&name, &facts, attribute);
                     self.outline.scopes[scope].test = Some(test);
                 }
             }

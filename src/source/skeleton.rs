@@ -29,6 +29,10 @@ const KEYWORDS: &[&str] = &[
     "macro_rules",
 ];
 
+fn is_bracket(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}')
+}
+
 fn holds_items(keyword: Option<&str>) -> bool {
     matches!(keyword, Some("mod" | "impl" | "trait" | "proptest"))
 }
@@ -65,8 +69,25 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
     // The last byte that is not whitespace: `name! {` is a macro invocation, whose body is kept
     // (it may hold items, or the names of the tests it generates); bodies inside it are cut.
     let mut last_seen = 0u8;
+    // After an item-level `fn NAME`: where the name ends. The rest of the signature up to the
+    // body or `;` is cut too: the outline needs only the name, and parameter and return types
+    // were most of the tokens left after the bodies.
+    let mut signature: Option<usize> = None;
+    // Stack depths of the kept macro bodies we are in (`name! { }`, `proptest! { }`): their
+    // functions are not Rust syntax (`fn p(x in 0..3)`) and are kept whole.
+    let mut macro_bodies: Vec<usize> = Vec::new();
     let mut i = start;
     while i < n {
+        if blanking.is_some() {
+            // Inside a cut body only the brackets matter (for the balance and for where the
+            // body ends), and bodies are most of the bytes.
+            while i < n && !is_bracket(masked[i]) {
+                i += 1;
+            }
+            if i == n {
+                break;
+            }
+        }
         let b = masked[i];
         if !b.is_ascii_whitespace() && b != b'{' {
             last_seen = b;
@@ -77,8 +98,13 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                     let at_item_level = matches!(stack.last(), None | Some(b'{'));
                     if at_item_level && keyword == Some("macro_rules") {
                         verbatim = Some(stack.len() + 1);
-                    } else if !(at_item_level && (holds_items(keyword) || last_seen == b'!')) {
+                    } else if at_item_level && (keyword == Some("proptest") || last_seen == b'!') {
+                        macro_bodies.push(stack.len() + 1);
+                    } else if !(at_item_level && holds_items(keyword)) {
                         blanking = Some((i + 1, stack.len() + 1));
+                    }
+                    if let Some(from) = signature.take().filter(|_| at_item_level) {
+                        cuts.push((from, i));
                     }
                     keyword = None;
                 }
@@ -105,14 +131,24 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                 if verbatim.is_some_and(|depth| stack.len() < depth) {
                     verbatim = None;
                 }
+                if macro_bodies
+                    .last()
+                    .is_some_and(|&depth| stack.len() < depth)
+                {
+                    macro_bodies.pop();
+                }
                 if b == b'}' {
                     keyword = None;
+                    signature = None;
                 }
             }
             b';' if blanking.is_none()
                 && verbatim.is_none()
                 && matches!(stack.last(), None | Some(b'{')) =>
             {
+                if let Some(from) = signature.take() {
+                    cuts.push((from, i));
+                }
                 keyword = None;
             }
             _ if is_ident_byte(b) => {
@@ -122,11 +158,25 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                 }
                 if blanking.is_none()
                     && verbatim.is_none()
-                    && keyword.is_none()
                     && matches!(stack.last(), None | Some(b'{'))
                 {
                     let word = &masked[from..i];
-                    keyword = KEYWORDS.iter().copied().find(|k| k.as_bytes() == word);
+                    if keyword.is_none() {
+                        keyword = KEYWORDS.iter().copied().find(|k| k.as_bytes() == word);
+                    } else if keyword == Some("fn")
+                        && signature.is_none()
+                        && macro_bodies.is_empty()
+                        && word != b"fn"
+                    {
+                        // The name; a raw one (`r#type`) reads as `r`, `#`, `type`.
+                        if word == b"r" && masked.get(i) == Some(&b'#') {
+                            i += 1;
+                            while i < n && is_ident_byte(masked[i]) {
+                                i += 1;
+                            }
+                        }
+                        signature = Some(i);
+                    }
                 }
                 continue;
             }
@@ -152,9 +202,9 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
             continue;
         }
         out.extend_from_slice(&bytes[at..from]);
-        let before = out.len();
-        out.extend(bytes[from..to].iter().filter(|&&b| b == b'\n'));
-        if out.len() == before {
+        let lines = bytes[from..to].iter().filter(|&&b| b == b'\n').count();
+        out.resize(out.len() + lines, b'\n');
+        if lines == 0 {
             // `pub/* */fn` must not become `pubfn`.
             out.push(b' ');
         }
@@ -190,15 +240,29 @@ mod tests {
         let (s, balanced) = skel(text);
         assert!(balanced);
         assert_eq!(s.lines().count(), text.lines().count());
-        assert!(s.contains("impl S { fn m(&self) -> impl Fn() {"));
+        assert!(s.contains("impl S { fn m {"));
         assert!(!s.contains("|| {"));
-        assert!(s.contains("trait T { fn d() {"));
+        assert!(s.contains("trait T { fn d {"));
         assert!(!s.contains("x();"));
         assert!(s.contains("struct P {"));
         assert!(!s.contains("a: u8"));
         assert!(s.contains("proptest! { #[test] fn p(x in 0..3) {"));
         assert!(!s.contains("y(x)"));
         assert!(!s.contains("mod inner"));
+    }
+
+    // r[verify src.tests]
+    #[test]
+    fn signatures_are_cut_after_the_name_and_their_lines_kept() {
+        let text = "pub async fn r#type<T: Into<u8>>(\n    a: T,\n) -> Result<(), E>\nwhere T: Fn() -> u8 {\n}\ntrait T { fn d(&self) -> u8; }\nproptest! { fn p(x in 0..3) { } }\nconst fn c() -> u8 { 1 }\n";
+        let (s, balanced) = skel(text);
+        assert!(balanced);
+        assert_eq!(s.lines().count(), text.lines().count());
+        assert!(s.starts_with("pub async fn r#type\n\n\n{\n}\n"), "{s}");
+        assert!(s.contains("trait T { fn d ;"), "{s}");
+        // Macro bodies are not Rust syntax and stay whole; `const fn` keeps its signature.
+        assert!(s.contains("proptest! { fn p(x in 0..3) {"), "{s}");
+        assert!(s.contains("const fn c() -> u8 {"), "{s}");
     }
 
     // r[verify src.unparsed]
@@ -214,7 +278,7 @@ mod tests {
     #[test]
     fn byte_order_mark_and_shebang_are_blanked() {
         let (s, _) = skel("\u{feff}#!/usr/bin/env run\nfn main() {}\n");
-        assert_eq!(s.trim_start_matches(' '), "\nfn main() {}\n");
+        assert_eq!(s.trim_start_matches(' '), "\nfn main {}\n");
         let (s, _) = skel("#![allow(dead_code)]\n");
         assert!(s.starts_with("#![allow"));
     }
