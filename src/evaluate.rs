@@ -58,6 +58,16 @@ pub enum Waiver {
     Config,
 }
 
+impl Waiver {
+    /// The reason of the waiver of requirement `i` that comes from here.
+    pub fn reason(self, model: &Model, i: usize) -> Option<&str> {
+        match self {
+            Waiver::Document => model.requirements[i].waived.as_deref(),
+            Waiver::Config => model.config_waivers[i].as_deref(),
+        }
+    }
+}
+
 /// How one piece of a requirement's evidence was judged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Evidence {
@@ -153,14 +163,6 @@ impl Evaluation {
             .collect();
         gaps.sort_by_key(|&i| gap_rank(self.requirements[i].status));
         gaps
-    }
-
-    /// The waiver's reason, when the requirement is waived.
-    pub fn waiver<'m>(&self, model: &'m Model, i: usize) -> Option<&'m str> {
-        match self.requirements[i].waiver? {
-            Waiver::Document => model.requirements[i].waived.as_deref(),
-            Waiver::Config => model.config_waivers[i].as_deref(),
-        }
     }
 }
 
@@ -1295,7 +1297,10 @@ mod tests {
             let evaluation = super::evaluate(&model);
             let i = model.index["x"];
             assert_eq!(evaluation.requirements[i].waiver, *source, "{why}");
-            assert_eq!(evaluation.waiver(&model, i), *reason, "{why}");
+            let given = evaluation.requirements[i]
+                .waiver
+                .and_then(|w| w.reason(&model, i));
+            assert_eq!(given, *reason, "{why}");
             let waived = if source.is_some() {
                 Status::Waived
             } else {

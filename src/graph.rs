@@ -114,7 +114,7 @@ pub struct Model {
     /// The marker prefixes in use when there are several (the namespaces), sorted.
     pub namespaces: Vec<String>,
     /// Per requirement index: what it said before it was reworded, when a comparison found it.
-    pub previous: HashMap<usize, crate::report::PreviousText>,
+    pub previous: HashMap<usize, crate::model::PreviousText>,
 }
 
 /// Why a written id names no single requirement.

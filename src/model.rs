@@ -621,3 +621,17 @@ pub struct CrateUnit {
     /// `["parser"]` for `src/parser.rs` or `src/parser/mod.rs`.
     pub module_path: Vec<String>,
 }
+
+/// What a requirement said before it was reworded: from the baseline report, or from the spec
+/// file at the git ref, read by the same spec parser.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousText {
+    pub title: String,
+    pub text: String,
+    pub fingerprint: String,
+    pub revision: u32,
+    /// Where it was defined then.
+    pub file: String,
+    /// Where the old text was read: `baseline FILE` or `git REF`.
+    pub from: String,
+}

@@ -36,9 +36,11 @@ impl Analysis {
         self.evaluation = evaluate::evaluate(&self.model);
     }
 
-    /// The run's report, with what a comparison and the policy found.
-    pub fn report(&self, sections: report::Sections) -> Report {
-        report::build(&self.model, &self.evaluation, &self.run, sections)
+    /// The run's report, with what a comparison and the policy found. The evaluation moves into
+    /// the report (nothing is judged after the report is written), so this is its last use.
+    pub fn report(&mut self, sections: report::Sections) -> Report {
+        let evaluation = std::mem::take(&mut self.evaluation);
+        report::build(&self.model, evaluation, &self.run, sections)
     }
 }
 

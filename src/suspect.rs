@@ -14,8 +14,8 @@
 use crate::baseline::{Snapshot, Standing, TestPrint};
 use crate::changes::Scope;
 use crate::graph::{Model, TestNode};
+use crate::model::PreviousText;
 use crate::model::Requirement;
-use crate::report::PreviousText;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What one comparison found about one reworded requirement.

@@ -91,7 +91,7 @@ impl<'a> Project<'a> {
             results_files: Vec::new(),
             defect_link: None,
         };
-        crate::report::build(&model, &evaluation, &run, Default::default())
+        crate::report::build(&model, evaluation, &run, Default::default())
     }
 }
 

@@ -141,12 +141,12 @@ mod tests {
         let (mut model, _) = project.evaluated();
         model.tests[0].fingerprint = "0123456789abcdef".to_string();
         let evaluation = crate::evaluate::evaluate(&model);
+        let now = Snapshot::of_run(&model, &evaluation);
         let run = crate::report::RunInfo::default();
-        let report = crate::report::build(&model, &evaluation, &run, Default::default());
+        let report = crate::report::build(&model, evaluation, &run, Default::default());
         let json = crate::report::json::render(&report);
 
         let read = Snapshot::of_report(parse(&json).expect("its own JSON is a report"));
-        let now = Snapshot::of_run(&model, &evaluation);
         assert_eq!(read, now);
         let statuses: Vec<(&str, &str)> = now
             .requirements

@@ -7,7 +7,7 @@ use super::{
     ComparisonSection, Coverage, DiagnosticEntry, EvidenceLedger, Implementation, LevelCoverage,
     Report, RequirementEntry, ResultRef, Summary, TestEntry, Tool, Verification, SCHEMA,
 };
-use crate::evaluate::{self, Counts, Doubt, Evaluation, Judgement};
+use crate::evaluate::{self, Counts, Doubt, Evaluation, Judgement, TestOutcome};
 use crate::graph::Model;
 use crate::model::{Diagnostic, EvidenceKind, Status, TestStatus};
 use rayon::prelude::*;
@@ -36,26 +36,33 @@ pub struct Sections {
     pub policy: Vec<crate::policy::ClassResult>,
 }
 
-/// The report of one run.
-pub fn build(model: &Model, evaluation: &Evaluation, run: &RunInfo, sections: Sections) -> Report {
+/// The report of one run. The evaluation moves into it: its reasons, levels, defects and
+/// diagnostics become the report's without a copy, since nothing judges a run after its report
+/// is written.
+pub fn build(model: &Model, evaluation: Evaluation, run: &RunInfo, sections: Sections) -> Report {
+    let levels = level_coverage(model, &evaluation);
+    let Evaluation {
+        requirements: judged,
+        tests: outcomes,
+        diagnostics,
+        summary: s,
+        errors,
+        warnings,
+    } = evaluation;
     // The two largest parts, each a copy of the model's strings, built side by side: this is
     // on the path between the evaluation and the outputs, where nothing else runs.
     let (requirements, tests) = rayon::join(
         || -> Vec<RequirementEntry> {
-            (0..model.requirements.len())
+            judged
                 .into_par_iter()
-                .map(|i| requirement_entry(model, evaluation, i))
+                .enumerate()
+                .map(|(i, judged)| requirement_entry(model, i, judged))
                 .collect()
         },
-        || test_entries(model, evaluation),
+        || test_entries(model, outcomes),
     );
     let evidence = ledger(model, &tests, run);
-    let diagnostics = evaluation
-        .diagnostics
-        .iter()
-        .map(diagnostic_entry)
-        .collect();
-    let s = &evaluation.summary;
+    let diagnostics = diagnostics.into_iter().map(diagnostic_entry).collect();
     let summary = Summary {
         requirements: s.requirements,
         active: s.active,
@@ -66,10 +73,9 @@ pub fn build(model: &Model, evaluation: &Evaluation, run: &RunInfo, sections: Se
         waived: s.waived,
         suspect: s.suspect,
         coverage_percent: s.coverage_percent,
-        errors: evaluation.errors,
-        warnings: evaluation.warnings,
+        errors,
+        warnings,
     };
-    let levels = level_coverage(model, evaluation);
     let documents = grouped(&requirements, |r| r.file.clone());
     let areas = grouped(&requirements, |r| r.area.clone());
 
@@ -186,9 +192,8 @@ fn ledger(model: &Model, tests: &[TestEntry], run: &RunInfo) -> EvidenceLedger {
     }
 }
 
-fn requirement_entry(model: &Model, evaluation: &Evaluation, i: usize) -> RequirementEntry {
+fn requirement_entry(model: &Model, i: usize, judged: Judgement) -> RequirementEntry {
     let r = &model.requirements[i];
-    let judged: &Judgement = &evaluation.requirements[i];
     let mut parents: Vec<String> = model
         .parents_of(i)
         .map(|p| model.requirements[p].id.clone())
@@ -293,8 +298,9 @@ fn requirement_entry(model: &Model, evaluation: &Evaluation, i: usize) -> Requir
         })
         .collect();
     // A blank `Waived:` waives nothing, but the report still shows what was written.
-    let waived = evaluation
-        .waiver(model, i)
+    let waived = judged
+        .waiver
+        .and_then(|from| from.reason(model, i))
         .or(r.waived.as_deref())
         .map(str::to_string);
     let mut fields = r.fields.clone();
@@ -318,7 +324,7 @@ fn requirement_entry(model: &Model, evaluation: &Evaluation, i: usize) -> Requir
         fingerprint: r.fingerprint.clone(),
         lifecycle: r.lifecycle,
         status: judged.status,
-        reason: judged.reason.clone(),
+        reason: judged.reason,
         style: r.style.as_str().to_string(),
         area: evaluate::area_of(&r.id),
         tags: r.tags.clone(),
@@ -328,18 +334,18 @@ fn requirement_entry(model: &Model, evaluation: &Evaluation, i: usize) -> Requir
         fields,
         verified_by,
         implemented_by,
-        levels: judged.levels.clone(),
-        defects: judged.defects.clone(),
+        levels: judged.levels,
+        defects: judged.defects,
         previous: model.previous.get(&i).cloned(),
     }
 }
 
 /// Sorted by binary, name, file and line.
-fn test_entries(model: &Model, evaluation: &Evaluation) -> Vec<TestEntry> {
+fn test_entries(model: &Model, outcomes: Vec<TestOutcome>) -> Vec<TestEntry> {
     let mut entries: Vec<TestEntry> = model
         .tests
         .iter()
-        .zip(&evaluation.tests)
+        .zip(outcomes)
         .map(|(t, outcome)| TestEntry {
             test: t.test.name.clone(),
             binary: t.test.binary.clone(),
@@ -366,15 +372,19 @@ fn test_entries(model: &Model, evaluation: &Evaluation) -> Vec<TestEntry> {
     entries
 }
 
-fn diagnostic_entry(d: &Diagnostic) -> DiagnosticEntry {
+fn diagnostic_entry(d: Diagnostic) -> DiagnosticEntry {
+    let (file, line) = match d.location {
+        Some(l) => (Some(l.file), Some(l.line)),
+        None => (None, None),
+    };
     DiagnosticEntry {
         code: d.code,
         severity: d.severity,
-        file: d.location.as_ref().map(|l| l.file.clone()),
-        line: d.location.as_ref().map(|l| l.line),
-        message: d.message.clone(),
-        suggestion: d.suggestion.clone(),
-        requirements: d.requirements.clone(),
+        file,
+        line,
+        message: d.message,
+        suggestion: d.suggestion,
+        requirements: d.requirements,
     }
 }
 

@@ -17,6 +17,8 @@ pub mod markdown;
 pub mod sarif;
 pub mod terminal;
 
+/// A requirement's text before it was reworded: model data that the schema carries as it is.
+pub use crate::model::PreviousText;
 pub(crate) use build::{build, RunInfo, Sections};
 
 use crate::model::{Code, EvidenceKind, Lifecycle, LineSpan, Severity, Status, TestStatus};
@@ -106,20 +108,6 @@ pub struct ComparisonSection {
     /// Ids of requirements with suspect evidence (their `previous` text is on the entry).
     #[serde(default)]
     pub suspect: Vec<String>,
-}
-
-/// What a requirement said before it was reworded: from the baseline report, or from the spec
-/// file at the git ref, read by the same spec parser.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreviousText {
-    pub title: String,
-    pub text: String,
-    pub fingerprint: String,
-    pub revision: u32,
-    /// Where it was defined then.
-    pub file: String,
-    /// Where the old text was read: `baseline FILE` or `git REF`.
-    pub from: String,
 }
 
 /// Every results file and every result that a requirement's status does not show.
