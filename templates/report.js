@@ -50,20 +50,81 @@
     if (count) count.textContent = 'The report data could not be read.';
     return;
   }
-  var R = D.reqs;
+  // A large page (lazy.rs): D.reqs and D.tests are the first ones, D.lazy indexes them all,
+  // the rest waits compressed in the reqtrail-z-* blocks until `loaded`.
+  var L = D.lazy || null;
+  var loaded = !L;
+  var hayText = null, hayRaw = null, reqLines = null, testLines = null;
+  var R;
   function joinPath(module, name) { return D.mods[module] ? D.mods[module] + '::' + name : name; }
-  var T = D.tests.map(function (t) {
+  function testObject(t) {
     return { name: joinPath(t[0], t[1]), bin: D.bins[t[2]], file: D.files[t[3]], line: t[4],
       res: t[5], flags: t[6] || 0, msg: t[7] || null };
-  });
-  R.forEach(function (r) {
+  }
+  var T = D.tests.map(testObject);
+  // Test k, read from its line on a large page the first time it is needed.
+  function tst(k) {
+    return T[k] || (T[k] = testObject(JSON.parse(testLines[k - L.k])));
+  }
+  function prepare(r) {
     if (r.c === undefined) r.c = 3;
     if (typeof r.t === 'number') r.t = (r.x || '').slice(0, r.t);
     if (r.m) r.m = r.m.map(function (m) { return { item: joinPath(m[0], m[1]), file: D.files[m[2]], line: m[3] }; });
-  });
+    return r;
+  }
+  D.reqs.forEach(prepare);
+  if (L) {
+    // Requirements past the first ones start as their index entry (what filters and counts
+    // read) and become whole in `full` once the blocks are inflated.
+    R = new Array(L.n);
+    var tagsOf = Object.create(null);
+    L.g.forEach(function (g) { tagsOf[g[0]] = g[1]; });
+    var fileOf = new Array(L.n);
+    for (var run = 0, at = 0; run < L.f.length; run += 2) {
+      for (var end = at + L.f[run + 1]; at < end; at++) fileOf[at] = L.f[run];
+    }
+    for (var j = 0; j < L.n; j++) {
+      if (j < L.e) { R[j] = D.reqs[j]; continue; }
+      // The id comes with the search records (finishLoading).
+      R[j] = { i: '', s: +L.s[j], c: +L.c[j], f: fileOf[j], a: L.a[j], g: tagsOf[j], lazy: true };
+    }
+    // Only whether there is one matters to the filters; `full` brings the defects.
+    L.df.forEach(function (j) { if (R[j].lazy) R[j].df = ['']; });
+  } else {
+    R = D.reqs;
+  }
+  // Requirement i with every detail, parsed from its line and search record when lazy.
+  function full(i) {
+    var r = R[i];
+    if (!r.lazy) return r;
+    var o = JSON.parse(reqLines[i - L.e]);
+    var parts = hayRaw[i].split('\u001f');
+    o.i = parts[0];
+    o.t = parts[1];
+    if (!o.h && parts[2]) o.x = parts[2];
+    R[i] = prepare(o);
+    return R[i];
+  }
+  function title(i) { return R[i].lazy ? hayRaw[i].split('\u001f', 2)[1] : R[i].t; }
+  function testCount(i) { return L ? L.nv.charCodeAt(i) - 48 : len(R[i].v); }
+  function implCount(i) { return L ? L.nm.charCodeAt(i) - 48 : len(R[i].m); }
   function reason(r) { return r.y === undefined ? '' : D.reasons[r.y]; }
   var byId = Object.create(null);
-  for (var n = 0; n < R.length; n++) byId[R[n].i] = n;
+  for (var n = 0; n < R.length; n++) if (R[n].i) byId[R[n].i] = n;
+
+  // While a large page is still inflating its blocks, an action that needs them waits here and
+  // runs once they are read; `data-busy` says so (the benchmark and the tests wait on it).
+  var waiting = [];
+  var unreadableData = false;
+  function later(fn) {
+    if (unreadableData) return;
+    waiting.push(fn);
+    document.documentElement.setAttribute('data-busy', '1');
+  }
+  function whenLoaded(fn) {
+    if (loaded) fn();
+    else later(fn);
+  }
 
   var state = {
     q: '', status: '', doc: '', area: '', tag: '',
@@ -156,17 +217,17 @@
   function testLabels(indices) {
     var bySeg = Object.create(null);
     indices.forEach(function (t) {
-      var seg = lastSegment(T[t].name);
+      var seg = lastSegment(tst(t).name);
       (bySeg[seg] = bySeg[seg] || []).push(t);
     });
     var labels = Object.create(null);
     indices.forEach(function (t) {
-      var seg = lastSegment(T[t].name);
+      var seg = lastSegment(tst(t).name);
       var same = bySeg[seg].filter(function (u) { return u !== t; });
       if (!same.length) { labels[t] = seg; return; }
-      var sameBin = same.some(function (u) { return T[u].bin === T[t].bin; });
-      var otherBin = same.some(function (u) { return T[u].bin !== T[t].bin; });
-      labels[t] = (sameBin ? T[t].name : seg) + (otherBin ? ' \u00B7 ' + T[t].bin : '');
+      var sameBin = same.some(function (u) { return tst(u).bin === tst(t).bin; });
+      var otherBin = same.some(function (u) { return tst(u).bin !== tst(t).bin; });
+      labels[t] = (sameBin ? tst(t).name : seg) + (otherBin ? ' \u00B7 ' + tst(t).bin : '');
     });
     return labels;
   }
@@ -182,12 +243,18 @@
   }
 
   function buildHay() {
+    if (L) {
+      // The search records, lowercased at once; the parts are joined by U+001F, not a newline:
+      // a search token holds neither, so it matches the same requirements.
+      hay = hayText.toLowerCase().split('\u001e');
+      return;
+    }
     hay = new Array(R.length);
     for (var i = 0; i < R.length; i++) {
       var r = R[i];
       var parts = [r.i, r.t, r.x || (r.h ? htmlText(r.h) : ''), D.files[r.f], reason(r)];
       if (r.g) for (var g = 0; g < r.g.length; g++) parts.push(D.tags[r.g[g]]);
-      if (r.v) for (var v = 0; v < r.v.length; v++) parts.push(T[r.v[v][0]].name);
+      if (r.v) for (var v = 0; v < r.v.length; v++) parts.push(tst(r.v[v][0]).name);
       if (r.m) for (var m = 0; m < r.m.length; m++) parts.push(r.m[m].item);
       hay[i] = parts.join('\n').toLowerCase();
     }
@@ -212,15 +279,14 @@
     var cmp;
     if (key === 'id' || key === 'title') {
       var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-      var field = key === 'id' ? 'i' : 't';
-      var keys = R.map(function (r) { return r[field]; });
+      var keys = R.map(function (r, i) { return key === 'id' ? r.i : title(i); });
       cmp = function (a, b) { return collator.compare(keys[a], keys[b]) || a - b; };
     } else if (key === 'status') {
       cmp = function (a, b) { return rank(R[a]) - rank(R[b]) || a - b; };
     } else if (key === 'tests') {
-      cmp = function (a, b) { return len(R[a].v) - len(R[b].v) || a - b; };
+      cmp = function (a, b) { return testCount(a) - testCount(b) || a - b; };
     } else if (key === 'impl') {
-      cmp = function (a, b) { return len(R[a].m) - len(R[b].m) || a - b; };
+      cmp = function (a, b) { return implCount(a) - implCount(b) || a - b; };
     }
     // 'doc' is the report's own order: by file, then line.
     if (cmp) order.sort(cmp);
@@ -271,7 +337,7 @@
   }
 
   function rowGroup(i) {
-    var r = R[i];
+    var r = full(i);
     // Printed, the matrix stays compact; the details follow it (see printDetails).
     var open = !state.printing && (state.expandAll || !!state.open[i]);
     var cls = 'req st-' + STATUS[r.s] + ' lc-' + LIFECYCLE[r.c];
@@ -316,7 +382,7 @@
       var ul = el('ul', 'chips');
       var labels = testLabels(r.v.map(function (link) { return link[0]; }));
       for (var v = 0; v < r.v.length && v < CHIPS_SHOWN; v++) {
-        var test = T[r.v[v][0]];
+        var test = tst(r.v[v][0]);
         var li = el('li');
         li.appendChild(resultIcon(test.res));
         var name = breakable('name', labels[r.v[v][0]]);
@@ -464,7 +530,7 @@
       var tb = el('tbody');
       for (var v = 0; v < r.v.length; v++) {
         var link = r.v[v];
-        var test = T[link[0]];
+        var test = tst(link[0]);
         var row = el('tr');
         var res = el('span', 't-res r-' + RESULT[test.res]);
         res.appendChild(resultIcon(test.res, true));
@@ -500,7 +566,8 @@
     heading(parent, title);
     var box = el('div', 'links');
     for (var i = 0; i < ids.length; i++) {
-      if (ids[i] in byId) box.appendChild(reqLink(ids[i]));
+      // Before a large page has read its blocks, only the first requirements' ids are known.
+      if (ids[i] in byId || !loaded) box.appendChild(reqLink(ids[i]));
       else box.appendChild(el('span', 'none', ids[i] + ' (unknown)'));
     }
     parent.appendChild(box);
@@ -538,14 +605,20 @@
 
   // `done` runs once every row is on the page; `atOnce` builds them all before returning.
   function render(done, atOnce) {
-    generation++;
-    var bodies = table.tBodies;
-    while (bodies.length) table.removeChild(bodies[0]);
     var all = state.printing || state.size === Infinity;
     if (state.page >= pageCount()) state.page = pageCount() - 1;
     if (state.page < 0) state.page = 0;
     var start = all ? 0 : state.page * state.size;
     var end = all ? view.length : Math.min(view.length, start + state.size);
+    if (!loaded) {
+      // Rows past the eager ones wait for the blocks.
+      for (var w = start; w < end; w++) {
+        if (R[view[w]].lazy) { later(function () { render(done, atOnce); }); return; }
+      }
+    }
+    generation++;
+    var bodies = table.tBodies;
+    while (bodies.length) table.removeChild(bodies[0]);
     // The browser's own print (Ctrl+P) snapshots right after beforeprint: build everything now.
     // Otherwise the first batch now and the rest frame by frame.
     var now = atOnce ? end : Math.min(end, start + CHUNK);
@@ -601,9 +674,15 @@
   }
 
   function update() {
+    refresh();
+    writeUrl();
+  }
+  function refresh() {
+    // A search reads the search records, a sort by id or title those or the titles: all wait
+    // for the blocks.
+    if (!loaded && (state.q || state.sort === 'title' || state.sort === 'id')) { later(refresh); return; }
     recompute();
     render();
-    writeUrl();
   }
 
   /* ---- filters in the URL ---- */
@@ -802,7 +881,7 @@
     while (list.firstChild) list.removeChild(list.firstChild);
     var frag = document.createDocumentFragment();
     for (var k = 0; k < view.length; k++) {
-      var r = R[view[k]];
+      var r = full(view[k]);
       var art = el('article', 'print-detail');
       var h = el('h3', null);
       h.appendChild(el('span', 'mono', r.i));
@@ -819,6 +898,9 @@
   }
   $('print-btn').addEventListener('click', function () {
     $('print-btn').disabled = true;
+    whenLoaded(printNow);
+  });
+  function printNow() {
     state.printing = true;
     render(function () {
       printDetails();
@@ -826,9 +908,12 @@
       $('print-btn').disabled = false;
       window.print();
     });
-  });
+  }
   window.addEventListener('beforeprint', function () {
     if (prepared) return;
+    // A large page printed in the moment before its blocks are read prints the rows on screen;
+    // the print button waits for them instead.
+    if (!loaded) return;
     state.printing = true;
     render(null, true);
     printDetails();
@@ -852,6 +937,7 @@
   function openFromHash() {
     var h = location.hash;
     if (h.indexOf('#req-') !== 0) return;
+    if (!loaded) { later(openFromHash); return; }
     var id;
     try { id = decodeURIComponent(h.slice(5)); } catch (err) { return; }
     if (!(id in byId)) return;
@@ -871,7 +957,7 @@
   }
   window.addEventListener('hashchange', function () {
     if (isFilterHash(location.hash)) {
-      if (readUrl()) { recompute(); render(); }
+      if (readUrl()) refresh();
     } else {
       openFromHash();
     }
@@ -891,7 +977,7 @@
     for (var i = 0; i < R.length; i++) {
       if (R[i].f !== f) continue;
       reqs.push(i);
-      var v = R[i].v || [];
+      var v = full(i).v || [];
       for (var k = 0; k < v.length; k++) {
         if (!(v[k][0] in testSet)) { testSet[v[k][0]] = true; testList.push(v[k][0]); }
       }
@@ -905,7 +991,7 @@
       box.appendChild(el('p', 'none', 'No test verifies a requirement of this document.'));
       return;
     }
-    testList.sort(function (a, b) { return T[a].name < T[b].name ? -1 : T[a].name > T[b].name ? 1 : a - b; });
+    testList.sort(function (a, b) { return tst(a).name < tst(b).name ? -1 : tst(a).name > tst(b).name ? 1 : a - b; });
     var col = Object.create(null);
     testList.forEach(function (t, c) { col[t] = c; });
     var g = el('table', 'grid');
@@ -915,7 +1001,7 @@
     var labels = testLabels(testList);
     testList.forEach(function (t) {
       var th = el('th', 'tcol', labels[t]);
-      th.title = T[t].name + ' (' + T[t].bin + ')';
+      th.title = tst(t).name + ' (' + tst(t).bin + ')';
       th.scope = 'col';
       hr.appendChild(th);
     });
@@ -923,7 +1009,7 @@
     g.appendChild(thead);
     var tb = el('tbody');
     reqs.forEach(function (i) {
-      var r = R[i];
+      var r = full(i);
       var tr = el('tr');
       var th = el('th', counted(r) ? 'st-' + STATUS[r.s] : 'nc');
       th.scope = 'row';
@@ -935,9 +1021,9 @@
       for (var c = 0; c < testList.length; c++) {
         var td = el('td');
         if (cells[c]) {
-          var res = T[testList[c]].res;
+          var res = tst(testList[c]).res;
           td.appendChild(resultIcon(res));
-          td.title = r.i + ' \u00D7 ' + T[testList[c]].name + ': ' + RESULT_LABEL[res];
+          td.title = r.i + ' \u00D7 ' + tst(testList[c]).name + ': ' + RESULT_LABEL[res];
         }
         tr.appendChild(td);
       }
@@ -946,21 +1032,85 @@
     g.appendChild(tb);
     box.appendChild(g);
   }
-  gridDoc.addEventListener('change', renderGrid);
+  gridDoc.addEventListener('change', function () { whenLoaded(renderGrid); });
   $('grid-details').addEventListener('toggle', function () {
-    if ($('grid-details').open) renderGrid();
+    if ($('grid-details').open) whenLoaded(renderGrid);
   });
 
   /* ---- start ---- */
 
   if (readUrl()) {
-    recompute();
-    render();
+    refresh();
   } else {
     update();
     if (location.hash) openFromHash();
   }
   document.documentElement.setAttribute('data-ready', '1');
+
+  /* ---- a large page's blocks ---- */
+
+  // One zlib block in base64, inflated by the browser's own DecompressionStream.
+  function inflate(id) {
+    var node = document.getElementById(id);
+    var text = node ? node.textContent : '';
+    var bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(text);
+    } else {
+      var bin = atob(text);
+      bytes = new Uint8Array(bin.length);
+      for (var b = 0; b < bin.length; b++) bytes[b] = bin.charCodeAt(b);
+    }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Response(stream).text();
+  }
+  function finishLoading() {
+    loaded = true;
+    document.documentElement.setAttribute('data-loaded', '1');
+    if (window.performance && performance.mark) performance.mark('reqtrail-loaded');
+    var queue = waiting;
+    waiting = [];
+    try {
+      queue.forEach(function (fn) { fn(); });
+    } finally {
+      if (!waiting.length) document.documentElement.removeAttribute('data-busy');
+    }
+  }
+  // Once the page has loaded: decoding the blocks takes a moment on a large page, and work
+  // queued before would hold up the rest of the page's parsing and its first paint.
+  if (L) window.addEventListener('load', function () { setTimeout(readBlocks, 0); });
+  function readBlocks() {
+    try {
+      Promise.all([inflate('reqtrail-z-hay'), inflate('reqtrail-z-reqs'), inflate('reqtrail-z-tests'),
+        inflate('reqtrail-z-tables')])
+        .then(function (texts) {
+          hayText = texts[0];
+          hayRaw = hayText.split('\u001e');
+          // The whole tables: the page carried only the names its first rows use.
+          var tables = JSON.parse(texts[3]);
+          D.files = tables.files;
+          D.mods = tables.mods;
+          reqLines = texts[1].split('\n');
+          testLines = texts[2].split('\n');
+          for (var j = L.e; j < L.n; j++) {
+            var id = hayRaw[j].slice(0, hayRaw[j].indexOf('\u001f'));
+            if (R[j].lazy) R[j].i = id;
+            byId[id] = j;
+          }
+          finishLoading();
+        }, unreadable);
+    } catch (err) {
+      unreadable();
+    }
+  }
+  // Without DecompressionStream (browsers before 2023) the first rows are all there is.
+  function unreadable() {
+    unreadableData = true;
+    waiting = [];
+    document.documentElement.removeAttribute('data-busy');
+    $('count').textContent = 'This browser could not read the rest of the report: the first ' +
+      L.e.toLocaleString() + ' requirements are shown. A current browser shows all ' + L.n.toLocaleString() + '.';
+  }
 })();
 
 /* Diagnostics past the first ones rendered with the page (EAGER_DIAGNOSTICS in html.rs) wait in

@@ -836,11 +836,16 @@ fn ten_thousand_requirements_open_and_filter_correctly() {
          q.value = 'invoice';
          q.dispatchEvent(new Event('input'));
          const t2 = performance.now();
-         return {status_ms: t1 - t0, search_ms: t2 - t1,
-                 rows: document.querySelectorAll('#matrix-table tbody.req').length,
-                 count: document.getElementById('count').textContent};",
+         return {status_ms: t1 - t0, search_ms: t2 - t1};",
     );
     record_timings(&load, &filter);
+    // The page reads the search records of its rows after it opens (r[perf.html-lazy]); a
+    // search made before waits for them.
+    browser.wait_until("!document.documentElement.hasAttribute('data-busy')");
+    let filter = browser.exec(
+        "return {rows: document.querySelectorAll('#matrix-table tbody.req').length,
+                 count: document.getElementById('count').textContent};",
+    );
     let failing = ids_where(&report, |r| {
         r.lifecycle.is_counted() && r.status == reqtrail::model::Status::Failing
     });
@@ -1927,5 +1932,133 @@ fn a_page_with_thousands_of_diagnostics_opens_and_reaches_every_one() {
     assert!(
         browser.exec("return document.getElementById('diag-more-line').hidden;") == json!(true)
     );
+    assert_eq!(browser.errors(), Vec::<String>::new());
+}
+
+/* ---- issue 18: the large page reads its rows on demand ---- */
+
+// r[verify perf.html-lazy]
+#[test]
+fn a_large_page_finds_filters_links_and_prints_rows_it_read_on_demand() {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    // Over the size where the page carries only its first rows eagerly (6,000 > 5,000).
+    let n = 6_000;
+    let report = generated_report(n);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = write_page(dir.path(), &report, &HtmlOptions::default());
+    let html = std::fs::read_to_string(dir.path().join("report.html")).expect("the page");
+    assert!(
+        html.contains(r#"<script type="application/octet-stream" id="reqtrail-z-reqs">"#),
+        "the page is written lazily"
+    );
+    // The last failing requirement: far past the first rows, its text, tests and failure
+    // message only in the compressed blocks.
+    let target = report
+        .requirements
+        .iter()
+        .rposition(|r| r.lifecycle.is_counted() && r.status == reqtrail::model::Status::Failing)
+        .expect("a failing requirement");
+    assert!(target > 4_000, "{target}");
+    let entry = &report.requirements[target];
+    let id = entry.id.clone();
+    let eager = page_data(&html)["reqs"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|r| r["i"].as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    assert!(
+        !eager.contains(id.as_str()),
+        "{id} is not in the eager data"
+    );
+    let failed_test = entry
+        .verified_by
+        .iter()
+        .find(|v| v.result == reqtrail::model::TestStatus::Failed)
+        .map(|v| v.test.clone())
+        .expect("a failed test");
+    let settled = "document.documentElement.getAttribute('data-ready') === '1' \
+                   && !document.documentElement.hasAttribute('data-busy')";
+
+    browser.goto(&url);
+    assert_eq!(browser.rows().len(), 100, "one page of rows at once");
+
+    // A search typed at once, before or after the blocks are read, finds it.
+    browser.type_into("#q", &id);
+    browser.wait_until(settled);
+    assert_eq!(browser.rows(), vec![id.clone()]);
+    browser.click("#reset");
+    browser.wait_until(settled);
+
+    // The status filter lists every failing requirement; the last page holds it.
+    let failing = ids_where(&report, |r| {
+        r.lifecycle.is_counted() && r.status == reqtrail::model::Status::Failing
+    });
+    browser.exec(
+        "const s = document.getElementById('f-status'); s.value = 'failing';
+         s.dispatchEvent(new Event('change'));",
+    );
+    browser.wait_until(settled);
+    let count = browser.exec("return document.getElementById('count').textContent;");
+    assert!(
+        count.as_str().unwrap_or_default().contains(&format!(
+            "of {} requirements (filtered from {})",
+            fmt_thousands(failing.len()),
+            fmt_thousands(n)
+        )),
+        "{count}"
+    );
+    browser.click("#pager [data-page='last']");
+    browser.wait_until(settled);
+    let rows = browser.rows();
+    assert_eq!(rows.last(), Some(&id), "{rows:?}");
+    assert_eq!(rows, failing[failing.len() - rows.len()..].to_vec());
+
+    // Printed, the view expands every row with its details, this one's included.
+    browser.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    browser.exec("window.dispatchEvent(new Event('beforeprint'));");
+    let printed = browser.exec(
+        "return {rows: document.querySelectorAll('#matrix-table tbody.req').length,
+                 details: Array.from(document.querySelectorAll('#print-details .print-detail h3 .mono'))
+                   .map(e => e.textContent)};",
+    );
+    assert_eq!(printed["rows"], failing.len());
+    let details: Vec<String> = printed["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    assert_eq!(details, failing);
+    let printed_text = browser.exec(&format!(
+        "return document.getElementById('print-details-list').children[{}].textContent;",
+        failing.len() - 1
+    ));
+    let printed_text = printed_text.as_str().unwrap_or_default();
+    assert!(printed_text.contains(&entry.title), "{printed_text}");
+    assert!(printed_text.contains(&failed_test), "{printed_text}");
+    browser.exec("window.dispatchEvent(new Event('afterprint'));");
+    browser.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+
+    // A deep link opens it, details shown, on a fresh load of the page.
+    browser.open("about:blank");
+    browser.goto(&format!("{url}#req-{id}"));
+    browser.wait_until(&format!(
+        "{settled} && document.querySelector('tbody.target tr.detail') !== null"
+    ));
+    let opened = browser.exec(
+        "const b = document.querySelector('tbody.target');
+         return {id: b.id, text: b.querySelector('tr.detail').textContent};",
+    );
+    assert_eq!(opened["id"], format!("req-{id}"));
+    let text = opened["text"].as_str().unwrap_or_default();
+    assert!(text.contains(&entry.text), "{text}");
+    assert!(text.contains(&format!("limit_ok({target})")), "{text}");
     assert_eq!(browser.errors(), Vec::<String>::new());
 }

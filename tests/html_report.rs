@@ -525,8 +525,131 @@ fn ten_thousand_requirements_stay_under_five_megabytes() {
         took
     );
     assert!(html.len() < 5 * 1024 * 1024, "{} bytes", html.len());
+    // The first rows eager, every requirement in the index, the rest compressed
+    // (r[perf.html-lazy]; the next test reads them back).
     let data = page_data(&html);
-    assert_eq!(data["reqs"].as_array().map(Vec::len), Some(10_000));
+    assert_eq!(data["reqs"].as_array().map(Vec::len), Some(1_000));
+    assert_eq!(data["lazy"]["n"], 10_000);
+    assert_eq!(data["lazy"]["s"].as_str().map(str::len), Some(10_000));
+}
+
+/// The text of one of a large page's compressed blocks.
+fn block(html: &str, id: &str) -> String {
+    use base64::Engine;
+    let b64 = between(
+        html,
+        &format!(r#"<script type="application/octet-stream" id="{id}">"#),
+        "</script>",
+    );
+    let z = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64");
+    let bytes = miniz_oxide::inflate::decompress_to_vec_zlib(&z).expect("a zlib stream");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+// r[verify perf.html-lazy]
+#[test]
+fn a_large_page_carries_every_requirement_and_test() {
+    let report = generated_report(6_000);
+    let html = render(&report, &HtmlOptions::default()).expect("render");
+    let data = page_data(&html);
+    let eager = data["reqs"].as_array().expect("reqs");
+    assert_eq!(eager.len(), 1_000);
+    assert_eq!(data["lazy"]["n"], 6_000);
+    // The index: status, lifecycle and test count per requirement, documents in runs.
+    let index = &data["lazy"];
+    let digits = |key: &str| -> Vec<u32> {
+        index[key]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .map(|c| c as u32 - 48)
+            .collect()
+    };
+    let counts: Vec<u32> = report
+        .requirements
+        .iter()
+        .map(|r| r.verified_by.len() as u32)
+        .collect();
+    assert_eq!(digits("nv"), counts);
+    let runs: Vec<u64> = index["f"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_u64)
+        .collect();
+    let files = data["files"].as_array().expect("files");
+    let mut documents = Vec::new();
+    for run in runs.chunks(2) {
+        for _ in 0..run[1] {
+            documents.push(files[run[0] as usize].as_str().unwrap_or_default());
+        }
+    }
+    let expected: Vec<&str> = report
+        .requirements
+        .iter()
+        .map(|r| r.file.as_str())
+        .collect();
+    assert_eq!(documents, expected);
+    // One search record per requirement: id, title, text, document, reason, tags, tests, items.
+    let hay = block(&html, "reqtrail-z-hay");
+    let records: Vec<Vec<&str>> = hay
+        .split('\u{1e}')
+        .map(|r| r.split('\u{1f}').collect())
+        .collect();
+    assert_eq!(records.len(), 6_000);
+    for (record, r) in records.iter().zip(&report.requirements) {
+        let mut expected = vec![
+            r.id.as_str(),
+            r.title.as_str(),
+            r.text.as_str(),
+            r.file.as_str(),
+            r.reason.as_str(),
+        ];
+        expected.extend(r.tags.iter().map(String::as_str));
+        expected.extend(r.verified_by.iter().map(|v| v.test.as_str()));
+        expected.extend(r.implemented_by.iter().map(|m| m.item.as_str()));
+        assert_eq!(record, &expected);
+    }
+    // The other requirements, one line each, with their status and links to tests.
+    let lines: Vec<serde_json::Value> = block(&html, "reqtrail-z-reqs")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 5_000);
+    let eager_tests = data["tests"].as_array().map_or(0, Vec::len);
+    let rest_tests = block(&html, "reqtrail-z-tests").lines().count();
+    let linked: usize = report
+        .requirements
+        .iter()
+        .map(|r| r.verified_by.len())
+        .sum();
+    assert_eq!(eager_tests + rest_tests, linked);
+    let statuses = digits("s");
+    for (k, (line, r)) in lines.iter().zip(&report.requirements[1_000..]).enumerate() {
+        assert_eq!(
+            line["v"].as_array().map_or(0, Vec::len),
+            r.verified_by.len()
+        );
+        assert_eq!(line["s"], statuses[1_000 + k]);
+    }
+    // The eager tables keep the names the first rows use; the block has them all.
+    let tables: serde_json::Value =
+        serde_json::from_str(&block(&html, "reqtrail-z-tables")).expect("tables");
+    let whole = tables["files"].as_array().expect("files");
+    assert_eq!(whole.len(), files.len());
+    assert!(files.iter().any(|f| f == ""));
+    for (kept, name) in files.iter().zip(whole) {
+        assert!(kept == "" || kept == name, "{kept} {name}");
+    }
+    for r in &report.requirements {
+        assert!(whole.contains(&serde_json::json!(r.file)));
+    }
+    // Small pages stay one plain block.
+    let small = render(&generated_report(500), &HtmlOptions::default()).expect("render");
+    assert!(!small.contains(r#"id="reqtrail-z-"#));
+    assert!(page_data(&small).get("lazy").is_none());
 }
 
 // r[verify html.header]

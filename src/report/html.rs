@@ -7,6 +7,8 @@
 //! and the page opens and filters quickly. Nothing on the page loads anything from anywhere:
 //! CSS and script are inline and pinned by a Content-Security-Policy carrying their hashes.
 
+mod lazy;
+
 use super::{Coverage, Report, RequirementEntry};
 use crate::model::{Lifecycle, Severity, Status, TestStatus};
 use anyhow::Context;
@@ -98,7 +100,14 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         .get_template("report.css")?
         .render(minijinja::context! { page_footer => css_string(&page_footer) })
         .context("rendering the report stylesheet")?;
-    let data = embed_json(&page_data(report, source_link, commit))?;
+    let mut page = page_data(report, source_link, commit);
+    // A large page carries the first rows and an index eagerly, the rest compressed (lazy.rs).
+    let lazy_blocks = if page.reqs.len() > lazy::LAZY_FROM {
+        lazy::split(report, &mut page)?
+    } else {
+        String::new()
+    };
+    let data = embed_json(&page)?;
     let csp = format!(
         "default-src 'none'; script-src {}; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
         csp_hash(SCRIPT),
@@ -154,6 +163,7 @@ pub fn render(report: &Report, options: &HtmlOptions) -> anyhow::Result<String> 
         css => Value::from_safe_string(css),
         script => Value::from_safe_string(SCRIPT.to_string()),
         data => Value::from_safe_string(data),
+        lazy_blocks => Value::from_safe_string(lazy_blocks),
     };
     let page = env
         .get_template("report.html")?
@@ -649,6 +659,10 @@ struct PageData<'a> {
     /// The `defect-link` template (`{id}` for the defect's id), when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     deflink: Option<&'a str>,
+    /// On a large page: the index of every requirement; `reqs` and `tests` then hold only the
+    /// first ones (see [`lazy`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lazy: Option<lazy::LazyIndex>,
 }
 
 /// Evidence levels in the order of the script's `LEVELS`; a link's level index is its flags
@@ -676,8 +690,12 @@ enum Title<'a> {
 
 #[derive(Debug, Serialize)]
 struct ReqData<'a> {
-    i: &'a str,
-    t: Title<'a>,
+    /// Left out (with `t` and `x`) in the lazily read lines of a large page, whose search
+    /// records carry them (see [`LazyBlocks`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    i: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    t: Option<Title<'a>>,
     f: usize,
     l: u32,
     #[serde(skip_serializing_if = "is_one")]
@@ -923,6 +941,7 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
         commit,
         results: report.results_given,
         deflink: report.defect_link.as_deref(),
+        lazy: None,
     }
 }
 
@@ -939,8 +958,8 @@ fn requirement_data<'a>(
         Title::Text(&r.title)
     };
     ReqData {
-        i: &r.id,
-        t: title,
+        i: Some(&r.id),
+        t: Some(title),
         f: tables.files.get(&r.file),
         l: r.line,
         n: r.revision,
