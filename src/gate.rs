@@ -440,4 +440,91 @@ mod tests {
             assert_eq!(verdict.blocking, blocking, "{why}");
         }
     }
+
+    // r[verify change.policy]
+    // r[verify front.evaluation]
+    #[test]
+    fn a_release_policy_replaces_the_gaps_rule_with_a_floor_per_class() {
+        use crate::policy::PolicyClass;
+        // `s1` and `s2` are safety requirements (Priority: high), the rest are not.
+        let spec = "# Spec\n\nr[s1]\nPriority: high\nS1.\n\nr[s2]\nPriority: high\nS2.\n\nr[o1]\nO1.\n\nr[o2]\nO2.\n\nr[x+2]\nX, second edition.\n";
+        let class = |name: &str, priority: &[&str], min: f64| PolicyClass {
+            name: name.to_string(),
+            priority: priority.iter().map(|p| p.to_string()).collect(),
+            min_coverage: min,
+            ..PolicyClass::default()
+        };
+        let source_all = tests_module(
+            "r",
+            &[
+                ("t1", &["s1"]),
+                ("t2", &["s2"]),
+                ("t3", &["o1"]),
+                ("tx", &["x"]),
+            ],
+        );
+        let source_half = tests_module("r", &[("t1", &["s1"]), ("t3", &["o1"]), ("tx", &["x"])]);
+        let source_stale = tests_module(
+            "r",
+            &[
+                ("t1", &["s1"]),
+                ("t2", &["s2"]),
+                ("t3", &["o1"]),
+                ("tx", &["x+1"]),
+            ],
+        );
+        // (why, source, classes, passes, a phrase of the reason)
+        type Row<'a> = (&'a str, &'a str, Vec<PolicyClass>, bool, &'a str);
+        let rows: Vec<Row> = vec![
+            (
+                "no policy: every gap fails",
+                &source_all,
+                vec![],
+                false,
+                "1 active requirement not verified",
+            ),
+            (
+                "safety complete, the rest over its floor: gaps tolerated",
+                &source_all,
+                vec![class("safety", &["high"], 100.0), class("rest", &[], 50.0)],
+                true,
+                "",
+            ),
+            (
+                "safety under its floor",
+                &source_half,
+                vec![class("safety", &["high"], 100.0), class("rest", &[], 50.0)],
+                false,
+                "release policy: class `safety` is at 50.0% (1 of 2 verified), under its 100%",
+            ),
+            (
+                "the rest under its floor",
+                &source_all,
+                vec![class("safety", &["high"], 100.0), class("rest", &[], 90.0)],
+                false,
+                "release policy: class `rest` is at 66.7% (2 of 3 verified), under its 90%",
+            ),
+            (
+                "suspect evidence fails whatever the floors",
+                &source_stale,
+                vec![class("safety", &["high"], 0.0), class("rest", &[], 0.0)],
+                false,
+                "1 requirement with only suspect evidence: `x`",
+            ),
+        ];
+        for (why, source, classes, passes, reason) in rows {
+            let (model, evaluation) = Project::new(spec, source).evaluated();
+            let policy = crate::policy::evaluate(&model, &evaluation, &classes);
+            assert_eq!(policy.len(), classes.len(), "{why}");
+            let verdict = judge(&model, &evaluation, &policy, &GateOptions::default());
+            assert_eq!(verdict.passed, passes, "{why}: {:?}", verdict.reasons);
+            if !reason.is_empty() {
+                assert!(
+                    verdict.reasons.iter().any(|r| r.contains(reason)),
+                    "{why}: {:?}",
+                    verdict.reasons
+                );
+            }
+        }
+    }
 }

@@ -1046,6 +1046,7 @@
     if (location.hash) openFromHash();
   }
   document.documentElement.setAttribute('data-ready', '1');
+  if (window.performance && performance.mark) performance.mark('reqtrail-rows');
 
   /* ---- a large page's blocks ---- */
 
@@ -1076,8 +1077,9 @@
       if (!waiting.length) document.documentElement.removeAttribute('data-busy');
     }
   }
-  // Once the page has loaded: decoding the blocks takes a moment on a large page, and work
-  // queued before would hold up the rest of the page's parsing and its first paint.
+  // Once the page has loaded (the blocks follow this script, so the first rows are built and
+  // can be painted while the parser still reads them): decoding them takes a moment on a large
+  // page, and work queued before would hold up the parsing.
   if (L) window.addEventListener('load', function () { setTimeout(readBlocks, 0); });
   function readBlocks() {
     try {
