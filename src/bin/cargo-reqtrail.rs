@@ -7,6 +7,10 @@ use clap::{CommandFactory, FromArgMatches};
 use reqtrail::cli::Cli;
 use std::ffi::OsString;
 
+/// The same allocator as `reqtrail` (see src/main.rs), so both binaries run alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args: Vec<OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "reqtrail") {
