@@ -85,6 +85,23 @@ pub fn parse_specs(plan: &InputPlan, files: &[(String, String)]) -> Vec<crate::m
 /// Runs every analysis stage on the plan's input and returns the report.
 pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
     let root = plan.root.as_path();
+    // git runs in its own processes: ask it while the files are read and parsed rather than
+    // after, on the thread that would otherwise wait idle for it.
+    std::thread::scope(|scope| {
+        let git = scope.spawn(|| (git_commit(root), git_dirty(root)));
+        let analysed = analyze_files(plan);
+        let (commit, dirty) = git.join().unwrap_or((None, false));
+        analysed.map(|mut analysis| {
+            analysis.run.commit = commit;
+            analysis.run.dirty = dirty;
+            analysis
+        })
+    })
+}
+
+/// [`analyze`] without the git facts.
+fn analyze_files(plan: &InputPlan) -> Result<Analysis> {
+    let root = plan.root.as_path();
     let inputs = discover::discover(root, &plan.selection)?;
     let (results, results_files) = read_results(root, &plan.results, plan.max_results_bytes)?;
     let max_bytes = plan.max_file_bytes;
@@ -178,9 +195,10 @@ pub fn analyze(plan: &InputPlan) -> Result<Analysis> {
             .clone()
             .unwrap_or_else(|| discover::project_name(root)),
         root: plan.root_display.clone(),
-        commit: git_commit(root),
+        // Filled in by `analyze` from git, asked beside the parsing.
+        commit: None,
         generated_at: generated_at()?,
-        dirty: git_dirty(root),
+        dirty: false,
         results_files,
         defect_link: plan.config.defect_link.clone(),
     };

@@ -10,6 +10,7 @@ use super::{
 use crate::evaluate::{self, Counts, Doubt, Evaluation, Judgement, TestOutcome};
 use crate::graph::Model;
 use crate::model::{Diagnostic, EvidenceKind, Status, TestStatus};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// What is known about the run itself, beyond the model.
@@ -48,12 +49,18 @@ pub fn build(model: &Model, evaluation: Evaluation, run: &RunInfo, sections: Sec
         errors,
         warnings,
     } = evaluation;
-    let requirements: Vec<RequirementEntry> = judged
-        .into_iter()
-        .enumerate()
-        .map(|(i, judged)| requirement_entry(model, i, judged))
-        .collect();
-    let tests = test_entries(model, outcomes);
+    // The two largest parts, each a copy of the model's strings, built side by side: this is
+    // on the path between the evaluation and the outputs, where nothing else runs.
+    let (requirements, tests) = rayon::join(
+        || -> Vec<RequirementEntry> {
+            judged
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, judged)| requirement_entry(model, i, judged))
+                .collect()
+        },
+        || test_entries(model, outcomes),
+    );
     let evidence = ledger(model, &tests, run);
     let diagnostics = diagnostics.into_iter().map(diagnostic_entry).collect();
     let summary = Summary {
@@ -359,7 +366,7 @@ fn test_entries(model: &Model, outcomes: Vec<TestOutcome>) -> Vec<TestEntry> {
             fingerprint: t.fingerprint.clone(),
         })
         .collect();
-    entries.sort_by(|a, b| {
+    entries.par_sort_by(|a, b| {
         (&a.binary, &a.test, &a.file, a.line).cmp(&(&b.binary, &b.test, &b.file, b.line))
     });
     entries
