@@ -118,7 +118,8 @@
   var unreadableData = false;
   function later(fn) {
     if (unreadableData) return;
-    waiting.push(fn);
+    // Keys typed while waiting queue one search, not one per key.
+    if (waiting.indexOf(fn) < 0) waiting.push(fn);
     document.documentElement.setAttribute('data-busy', '1');
   }
   function whenLoaded(fn) {

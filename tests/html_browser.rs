@@ -2061,4 +2061,22 @@ fn a_large_page_finds_filters_links_and_prints_rows_it_read_on_demand() {
     assert!(text.contains(&entry.text), "{text}");
     assert!(text.contains(&format!("limit_ok({target})")), "{text}");
     assert_eq!(browser.errors(), Vec::<String>::new());
+
+    // A browser without DecompressionStream (before 2023) shows the first rows and says why.
+    browser.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": "delete window.DecompressionStream;"}),
+    );
+    browser.open("about:blank");
+    browser.goto(&url);
+    browser.wait_until(
+        "document.getElementById('count').textContent.indexOf('could not read the rest') >= 0",
+    );
+    assert_eq!(browser.rows().len(), 100);
+    let count = browser.exec("return document.getElementById('count').textContent;");
+    assert_eq!(
+        count,
+        "This browser could not read the rest of the report: the first 1,000 requirements are \
+         shown. A current browser shows all 6,000."
+    );
 }

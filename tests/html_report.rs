@@ -553,6 +553,8 @@ fn block(html: &str, id: &str) -> String {
 fn a_large_page_carries_every_requirement_and_test() {
     let report = generated_report(6_000);
     let html = render(&report, &HtmlOptions::default()).expect("render");
+    // Compressed in parallel, still the same bytes every time (r[html.deterministic]).
+    assert!(html == render(&report, &HtmlOptions::default()).expect("render"));
     let data = page_data(&html);
     let eager = data["reqs"].as_array().expect("reqs");
     assert_eq!(eager.len(), 1_000);
