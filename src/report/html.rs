@@ -15,6 +15,7 @@ use anyhow::Context;
 use base64::Engine;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -892,8 +893,15 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
     let mut test_index: HashMap<(&str, &str), (usize, u32)> = HashMap::new();
     let mut tests = Vec::new();
 
+    // Rendering the texts as Markdown is most of the page's own work, and each text is its
+    // own: done side by side first, then used in order.
+    let texts: Vec<RenderedText> = report
+        .requirements
+        .par_iter()
+        .map(|r| markdown_to_html(&r.text))
+        .collect();
     let mut reqs = Vec::with_capacity(report.requirements.len());
-    for r in &report.requirements {
+    for (r, text) in report.requirements.iter().zip(texts) {
         let mut verifications = Vec::with_capacity(r.verified_by.len());
         for v in &r.verified_by {
             let key = (v.binary.as_str(), v.test.as_str());
@@ -923,7 +931,7 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
             }
             verifications.push(link);
         }
-        reqs.push(requirement_data(r, &mut tables, verifications));
+        reqs.push(requirement_data(r, text, &mut tables, verifications));
     }
     PageData {
         v: 1,
@@ -947,10 +955,10 @@ fn page_data<'a>(report: &'a Report, link: Option<&'a str>, commit: &'a str) -> 
 
 fn requirement_data<'a>(
     r: &'a RequirementEntry,
+    text: RenderedText,
     tables: &mut Tables<'a>,
     verifications: Vec<Vec<i64>>,
 ) -> ReqData<'a> {
-    let text = markdown_to_html(&r.text);
     // Text with markup travels once, as HTML; the script takes its search text from that.
     let title = if text.simple && !r.title.is_empty() && text.plain.starts_with(r.title.as_str()) {
         Title::PrefixOfText(r.title.encode_utf16().count())
