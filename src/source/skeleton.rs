@@ -73,6 +73,9 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
     // body or `;` is cut too: the outline needs only the name, and parameter and return types
     // were most of the tokens left after the bodies.
     let mut signature: Option<usize> = None;
+    // `<` nesting since the name: a `{` inside generics (`-> ArrayVec<u8, { 4 * 1024 }>`) is a
+    // const argument, not the body, and such a signature is kept whole.
+    let mut signature_angle = 0u32;
     // Stack depths of the kept macro bodies we are in (`name! { }`, `proptest! { }`): their
     // functions are not Rust syntax (`fn p(x in 0..3)`) and are kept whole.
     let mut macro_bodies: Vec<usize> = Vec::new();
@@ -103,7 +106,8 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                     } else if !(at_item_level && holds_items(keyword)) {
                         blanking = Some((i + 1, stack.len() + 1));
                     }
-                    if let Some(from) = signature.take().filter(|_| at_item_level) {
+                    let in_generics = signature_angle > 0;
+                    if let Some(from) = signature.take().filter(|_| at_item_level && !in_generics) {
                         cuts.push((from, i));
                     }
                     keyword = None;
@@ -151,6 +155,12 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                 }
                 keyword = None;
             }
+            b'<' if signature.is_some() => signature_angle += 1,
+            b'>' if signature.is_some()
+                && !matches!(masked.get(i.wrapping_sub(1)), Some(b'-' | b'=')) =>
+            {
+                signature_angle = signature_angle.saturating_sub(1);
+            }
             _ if is_ident_byte(b) => {
                 let from = i;
                 while i < n && is_ident_byte(masked[i]) {
@@ -176,6 +186,7 @@ pub(crate) fn skeleton(text: &str, masked: &[u8], comments: &[Comment]) -> (Stri
                             }
                         }
                         signature = Some(i);
+                        signature_angle = 0;
                     }
                 }
                 continue;
@@ -263,6 +274,27 @@ mod tests {
         // Macro bodies are not Rust syntax and stay whole; `const fn` keeps its signature.
         assert!(s.contains("proptest! { fn p(x in 0..3) {"), "{s}");
         assert!(s.contains("const fn c() -> u8 {"), "{s}");
+    }
+
+    // r[verify src.tests]
+    #[test]
+    fn a_brace_inside_generics_is_not_taken_for_the_body() {
+        for text in [
+            "fn f() -> ArrayVec<u8, { 4 * 1024 }> { body(); }\n",
+            "trait T { fn f() -> Foo<{ 3 }>; }\n",
+            "fn f<T: Tr<{ 2 }>>() {}\n",
+            "fn f<const N: usize>() where Foo<{ N }>: Bar { x }\n",
+        ] {
+            let (s, balanced) = skel(text);
+            assert!(balanced, "{text}");
+            // The signature stays whole: nothing between the name and the generics is cut.
+            assert!(
+                s.starts_with("fn f") || s.starts_with("trait T { fn f"),
+                "{s}"
+            );
+            assert!(s.contains("f(") || s.contains("f<"), "{text} -> {s}");
+            assert!(!s.contains("f {"), "{text} -> {s}");
+        }
     }
 
     // r[verify src.unparsed]

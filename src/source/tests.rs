@@ -1078,3 +1078,37 @@ mod tests {
     let sf = scan("tests/api.rs", text, "calc::api", &[]);
     assert_eq!(tests_of(&sf, "x.it"), vec!["cases!"]);
 }
+
+// r[verify src.tests]
+#[test]
+fn signatures_with_braced_const_arguments_still_parse() {
+    // Only the name of a function is read; a `{` inside its generics is a const argument, not
+    // its body, and must not end the signature.
+    let text = r#"pub fn buffer() -> ArrayVec<u8, { 4 * 1024 }> {
+    ArrayVec::new()
+}
+
+pub trait Sized2 {
+    fn make() -> Foo<{ 3 }>;
+}
+
+fn checked<const N: usize>() -> bool
+where
+    Assert<{ N < 8 }>: IsTrue,
+{
+    true
+}
+
+#[test]
+async fn r#type() {
+    // r[verify sig.raw]
+    assert!(checked::<3>());
+}
+"#;
+    let sf = scan("tests/sig.rs", text, "pkg::sig", &[]);
+    assert!(sf.diagnostics.is_empty(), "{:?}", sf.diagnostics);
+    assert_eq!(names(&sf), vec!["r#type"]);
+    let test = &sf.tests[0];
+    assert_eq!(test.line, line_of(text, "async fn r#type"));
+    assert_eq!(test.span.last, line_of(text, "async fn r#type") + 3);
+}
