@@ -54,6 +54,8 @@ struct Finder {
     /// A map key is being visited: remember whether it is `text`.
     in_key: bool,
     key_is_text: bool,
+    /// `keep_newlines` outside each tuple variant being visited, restored at its end.
+    outside_variants: Vec<bool>,
 }
 
 impl Finder {
@@ -182,6 +184,7 @@ impl ser::Serializer for &mut Finder {
         variant: &'static str,
         _: usize,
     ) -> Result<Self, Found> {
+        self.outside_variants.push(self.keep_newlines);
         self.keep_newlines = variant == "text";
         Ok(self)
     }
@@ -242,7 +245,7 @@ impl ser::SerializeTupleVariant for &mut Finder {
         value.serialize(&mut **self)
     }
     fn end(self) -> Done {
-        self.keep_newlines = false;
+        self.keep_newlines = self.outside_variants.pop().unwrap_or(false);
         Ok(())
     }
 }
@@ -317,5 +320,28 @@ mod tests {
         for (value, hostile) in cases {
             assert_eq!(holds_hostile(&value), hostile, "{value}");
         }
+    }
+
+    // r[verify robust.terminal-escapes]
+    #[test]
+    fn a_tuple_variant_leaves_the_text_rule_as_it_found_it() {
+        #[derive(serde::Serialize)]
+        enum Item {
+            Pair(String, String),
+        }
+        #[derive(serde::Serialize)]
+        struct Holder {
+            text: (Item, String),
+        }
+        // As JSON: {"text": [{"Pair": ["a", "b"]}, "c\nd"]}: the second string sits under
+        // `text` and keeps its line break; inside the variant, line breaks are hostile.
+        let after = Holder {
+            text: (Item::Pair("a".into(), "b".into()), "c\nd".into()),
+        };
+        assert!(!holds_hostile(&after));
+        let inside = Holder {
+            text: (Item::Pair("a\nb".into(), "b".into()), "c".into()),
+        };
+        assert!(holds_hostile(&inside));
     }
 }
