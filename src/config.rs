@@ -307,9 +307,9 @@ impl Config {
             .id_pattern
             .as_deref()
             .unwrap_or(DEFAULT_HEADING_ID_PATTERN);
-        // Validated in `parse`; the default is a constant known to compile.
-        let heading_id = regex::Regex::new(&format!("^(?:{pattern})$"))
-            .unwrap_or_else(|_| regex::Regex::new("^$").expect("constant regex"));
+        // Validated in `parse`, so this compiles for any loaded config; were it ever not to,
+        // no heading would be an id rather than the run stopping.
+        let heading_id = regex::Regex::new(&format!("^(?:{pattern})$")).ok();
         SpecOptions {
             style: self.style,
             heading_id,
@@ -342,8 +342,9 @@ impl Config {
 pub struct SpecOptions {
     /// When set, every file is read in this style only.
     pub style: Option<DefinitionStyle>,
-    /// Anchored regex a heading-style id must match (backticked ids are accepted regardless).
-    pub heading_id: regex::Regex,
+    /// Anchored regex a heading-style id must match (backticked ids are accepted regardless);
+    /// `None` (a pattern that does not compile, which `Config::parse` refuses) matches nothing.
+    pub heading_id: Option<regex::Regex>,
     /// Marker prefixes always accepted (`r` and the configured ones).
     pub prefixes: Vec<String>,
     /// `[document-needs]`: documents matching a glob give their requirements these levels
@@ -487,14 +488,16 @@ mod tests {
         assert_eq!(config.source_options().prefixes, ["r", "req"]);
         let spec = config.spec_options();
         // The id pattern is anchored: the whole id must match.
-        assert!(spec.heading_id.is_match("REQ-12"));
-        assert!(!spec.heading_id.is_match("XREQ-12"));
-        assert!(!spec.heading_id.is_match("REQ-12a"));
+        let heading_id = spec.heading_id.expect("the configured pattern compiles");
+        assert!(heading_id.is_match("REQ-12"));
+        assert!(!heading_id.is_match("XREQ-12"));
+        assert!(!heading_id.is_match("REQ-12a"));
         // The default accepts dashed upper-case ids and nothing else.
         let default = Config::default().spec_options();
-        assert!(default.heading_id.is_match("API-001"));
-        assert!(!default.heading_id.is_match("api-001"));
-        assert!(!default.heading_id.is_match("API"));
+        let default_id = default.heading_id.expect("the default pattern compiles");
+        assert!(default_id.is_match("API-001"));
+        assert!(!default_id.is_match("api-001"));
+        assert!(!default_id.is_match("API"));
     }
 
     // r[verify cli.config]

@@ -233,7 +233,11 @@ fn find_headings<'a>(lines: &Lines<'a>, options: &SpecOptions) -> Vec<Def<'a>> {
             continue;
         }
         let content = heading_content(lines, heading);
-        if let Some((id, title)) = syntax::parse_heading_def(&content, &options.heading_id) {
+        let def = options
+            .heading_id
+            .as_ref()
+            .and_then(|heading_id| syntax::parse_heading_def(&content, heading_id));
+        if let Some((id, title)) = def {
             let title = syntax::plain_text(&title);
             defs.push(heading_def(lines, heading, id, 1, title));
         }

@@ -24,7 +24,7 @@ fn id_part(content: &str) -> &str {
 
 /// What is wrong with `candidate` as a heading id, and the id it was probably meant to be.
 fn diagnose(candidate: &str, options: &SpecOptions, heading_defs: bool) -> Option<String> {
-    let is_id = |s: &str| options.heading_id.is_match(s);
+    let is_id = |s: &str| options.heading_id.as_ref().is_some_and(|re| re.is_match(s));
     if let Some((base, rev)) = candidate.rsplit_once('+') {
         if is_id(base) && !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit()) {
             return Some(format!(
@@ -47,7 +47,12 @@ fn diagnose(candidate: &str, options: &SpecOptions, heading_defs: bool) -> Optio
     if heading_defs && numbered && upper != candidate && is_id(&upper) && !is_id(candidate) {
         return Some(format!(
             "`{candidate}` looks like requirement id `{upper}` in the wrong case; ids are case-sensitive and this document's ids match `{}`: write `{upper}: ...`, or set `id-pattern` in reqtrail.toml",
-            options.heading_id.as_str().trim_start_matches("^(?:").trim_end_matches(")$")
+            options
+                .heading_id
+                .as_ref()
+                .map_or("", |re| re.as_str())
+                .trim_start_matches("^(?:")
+                .trim_end_matches(")$")
         ));
     }
     None

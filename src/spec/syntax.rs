@@ -321,7 +321,9 @@ mod tests {
     use super::*;
 
     fn default_re() -> Regex {
-        crate::config::SpecOptions::default().heading_id
+        crate::config::SpecOptions::default()
+            .heading_id
+            .expect("the default pattern compiles")
     }
 
     // r[verify spec.marker]

@@ -383,7 +383,7 @@ fn style_is_detected_per_file_and_can_be_pinned() {
     assert_eq!(ids(&spec), vec![("REQ-001", 1)]);
 
     let custom = SpecOptions {
-        heading_id: regex::Regex::new("^(?:SR[0-9]+)$").unwrap(),
+        heading_id: regex::Regex::new("^(?:SR[0-9]+)$").ok(),
         ..SpecOptions::default()
     };
     let spec = parse_spec(
@@ -630,7 +630,7 @@ fn hostile_input_never_panics() {
     assert_eq!(ids(&spec), vec![("ok", 13)]);
     assert_eq!(req(&spec, "ok").title.chars().count(), 100);
     let custom = SpecOptions {
-        heading_id: regex::Regex::new(r"^(?:\p{Lu}+-[0-9]+)$").unwrap(),
+        heading_id: regex::Regex::new(r"^(?:\p{Lu}+-[0-9]+)$").ok(),
         ..SpecOptions::default()
     };
     let spec = parse_spec("x.md", &unicode, &custom);
