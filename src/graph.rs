@@ -28,9 +28,6 @@ pub struct TestNode {
     pub case: Option<String>,
     /// Known defects the test names (its `#[ignore]` reason, a `// Defect:` comment).
     pub defects: Vec<String>,
-    /// A short hash of the test's source lines (its span), set by the front end while the
-    /// file's text is in hand; empty for a test the sources do not spell out.
-    pub fingerprint: String,
 }
 
 /// A link from a requirement to a test that claims to verify it.
@@ -437,7 +434,6 @@ fn collect_tests(model: &mut Model, sources: Vec<SourceFile>) -> Vec<PendingRefe
                 flaky: false,
                 case: None,
                 defects: test.defects.clone(),
-                fingerprint: String::new(),
                 test,
             });
         }
@@ -771,6 +767,7 @@ fn untraced_doctest(
             attribute: "doctest".to_string(),
             generates: Vec::new(),
             defects: Vec::new(),
+            fingerprint: String::new(),
         },
         file: file.clone(),
         status: TestStatus::NotRun,
@@ -778,7 +775,6 @@ fn untraced_doctest(
         flaky: false,
         case: None,
         defects: Vec::new(),
-        fingerprint: String::new(),
     });
     made.insert(name, model.tests.len() - 1);
     Some(model.tests.len() - 1)

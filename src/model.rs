@@ -253,6 +253,11 @@ pub struct TestFn {
     /// above it (PRODUCT.md section 11).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defects: Vec<String>,
+    /// A short hash of the lines it owns (its span), so a comparison can tell an edited test
+    /// from an untouched one; set while the file's text is in hand (`pipeline`), empty for
+    /// tests no file spells out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
 }
 
 /// What one Rust file gave.

@@ -11,7 +11,6 @@ use crate::report::{self, Report, RunInfo};
 use crate::{evidence, graph, source, spec};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What one analysis gave: the linked model, its evaluation, and the run's facts, from which
@@ -41,15 +40,6 @@ impl Analysis {
     pub fn report(&mut self, sections: report::Sections) -> Report {
         let evaluation = std::mem::take(&mut self.evaluation);
         report::build(&self.model, evaluation, &self.run, sections)
-    }
-}
-
-/// Gives each test of the model the fingerprint of its lines, found by (file, line).
-fn set_test_prints(model: &mut graph::Model, prints: &HashMap<(String, u32), String>) {
-    for t in &mut model.tests {
-        if let Some(print) = prints.get(&(t.file.clone(), t.test.line)) {
-            t.fingerprint.clone_from(print);
-        }
     }
 }
 
@@ -136,28 +126,22 @@ fn analyze_files(plan: &InputPlan) -> Result<Analysis> {
     }
     source_options.prefixes.sort();
     source_options.prefixes.dedup();
-    type Prints = Vec<((String, u32), String)>;
-    let sources: Vec<(SourceFile, discover::FileText, Prints)> = inputs
+    let sources: Vec<(SourceFile, discover::FileText)> = inputs
         .sources
         .par_iter()
         .map(|(file, unit)| {
             let mut read = discover::read_text(file, max_bytes);
-            let source = source::scan_source(&file.rel, &read.text, unit, &source_options);
-            let prints = if source.tests.is_empty() {
-                Vec::new()
-            } else {
+            let mut source = source::scan_source(&file.rel, &read.text, unit, &source_options);
+            if !source.tests.is_empty() {
                 let lines: Vec<&str> = read.text.lines().collect();
-                source
-                    .tests
-                    .iter()
-                    .map(|t| ((file.rel.clone(), t.line), test_print(&lines, t.span)))
-                    .collect()
-            };
+                for test in &mut source.tests {
+                    test.fingerprint = test_print(&lines, test.span);
+                }
+            }
             read.text = String::new();
-            (source, read, prints)
+            (source, read)
         })
         .collect();
-    let mut test_prints: HashMap<(String, u32), String> = HashMap::new();
     let mut take_read = |file: &str, read: discover::FileText| {
         if read.unreadable {
             unreadable.push(file.to_string());
@@ -173,9 +157,8 @@ fn analyze_files(plan: &InputPlan) -> Result<Analysis> {
         .collect();
     let sources: Vec<SourceFile> = sources
         .into_iter()
-        .map(|(source, read, prints)| {
+        .map(|(source, read)| {
             take_read(&source.file, read);
-            test_prints.extend(prints);
             source
         })
         .collect();
@@ -204,7 +187,6 @@ fn analyze_files(plan: &InputPlan) -> Result<Analysis> {
     };
     unreadable.sort();
     unreadable.dedup();
-    set_test_prints(&mut model, &test_prints);
     let evaluation = evaluate::evaluate(&model);
     Ok(Analysis {
         model,

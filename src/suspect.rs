@@ -150,7 +150,7 @@ pub fn from_baseline(model: &Model, base: &Snapshot, from: &str) -> Suspicion {
                 .iter()
                 .any(|(binary, test)| binary == key.0 && test == key.1);
             let unchanged = match old_tests.get(&key) {
-                Some(a) if !a.fingerprint.is_empty() => a.fingerprint == t.fingerprint,
+                Some(a) if !a.fingerprint.is_empty() => a.fingerprint == t.test.fingerprint,
                 Some(a) => a.file == t.file && a.line == t.test.line,
                 None => false,
             };

@@ -139,7 +139,7 @@ mod tests {
             ("tests::tf", Outcome::Passed),
         ]);
         let (mut model, _) = project.evaluated();
-        model.tests[0].fingerprint = "0123456789abcdef".to_string();
+        model.tests[0].test.fingerprint = "0123456789abcdef".to_string();
         let evaluation = crate::evaluate::evaluate(&model);
         let now = Snapshot::of_run(&model, &evaluation);
         let run = crate::report::RunInfo::default();

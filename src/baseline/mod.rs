@@ -183,7 +183,7 @@ impl Snapshot {
                 test: t.test.name.clone(),
                 file: t.file.clone(),
                 line: t.test.line,
-                fingerprint: t.fingerprint.clone(),
+                fingerprint: t.test.fingerprint.clone(),
             })
             .collect();
         let diagnostics = evaluation

@@ -363,7 +363,7 @@ fn test_entries(model: &Model, outcomes: Vec<TestOutcome>) -> Vec<TestEntry> {
                 .iter()
                 .map(|&i| model.requirements[i].id.clone())
                 .collect(),
-            fingerprint: t.fingerprint.clone(),
+            fingerprint: t.test.fingerprint.clone(),
         })
         .collect();
     entries.par_sort_by(|a, b| {

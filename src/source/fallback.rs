@@ -291,6 +291,7 @@ pub(crate) fn outline(
                         attribute,
                         generates: Vec::new(),
                         defects: Vec::new(),
+                        fingerprint: String::new(),
                     });
                     let scope = out.add_scope(
                         container,

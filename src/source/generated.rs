@@ -76,6 +76,7 @@ pub(crate) fn claimed(
             attribute: "doctest".to_string(),
             generates: names,
             defects: Vec::new(),
+            fingerprint: String::new(),
         });
         made.insert(scope, tests.len() - 1);
         return vec![tests.len() - 1];
@@ -115,6 +116,7 @@ fn generator_test(
         attribute: format!("{}!", invocation.name),
         generates: invocation.idents.iter().map(|i| qualify(i)).collect(),
         defects: Vec::new(),
+        fingerprint: String::new(),
     });
     made.insert(invocation.scope, tests.len() - 1);
     tests.len() - 1

@@ -475,6 +475,7 @@ impl Walker<'_> {
             attribute,
             generates: Vec::new(),
             defects: Vec::new(),
+            fingerprint: String::new(),
         });
         self.outline.tests.len() - 1
     }

@@ -117,6 +117,7 @@ pub fn scan_source(
             attribute: "reference".to_string(),
             generates: Vec::new(),
             defects: Vec::new(),
+            fingerprint: String::new(),
         });
     }
 
