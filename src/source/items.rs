@@ -252,14 +252,42 @@ fn classify(mut c: Cursor) -> Kind {
     }
 }
 
+/// `<` nesting over a run of tokens, so that a brace inside generics (`<const N: u8 = { 1 }>`,
+/// `-> ArrayVec<u8, { 4 }>`) is not taken for an item's end; `->` and `=>` close nothing.
+#[derive(Default)]
+struct Angles {
+    depth: u32,
+    previous: char,
+}
+
+impl Angles {
+    fn punct(&mut self, ch: char) {
+        match ch {
+            '<' => self.depth += 1,
+            '>' if !matches!(self.previous, '-' | '=') => {
+                self.depth = self.depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        self.previous = ch;
+    }
+
+    /// Any token but punctuation.
+    fn other(&mut self) {
+        self.previous = ' ';
+    }
+
+    fn outside(&self) -> bool {
+        self.depth == 0
+    }
+}
+
 /// Steps over the tokens of an item whose inside does not matter; returns its last span.
 fn skip_item(input: ParseStream, ends: Ends) -> syn::Result<Span> {
     input.step(|cursor| {
         let mut c = *cursor;
         let mut last = c.span();
-        // `<` nesting: a brace inside generics (`<const N: u8 = { 1 }>`) ends nothing.
-        let mut angle = 0u32;
-        let mut previous = ' ';
+        let mut angles = Angles::default();
         loop {
             if c.eof() {
                 return Ok((last, c));
@@ -267,20 +295,17 @@ fn skip_item(input: ParseStream, ends: Ends) -> syn::Result<Span> {
             if let Some((p, next)) = c.punct() {
                 last = p.span();
                 c = next;
-                match p.as_char() {
-                    ';' => return Ok((last, c)),
-                    '<' => angle += 1,
-                    '>' if !matches!(previous, '-' | '=') => angle = angle.saturating_sub(1),
-                    _ => {}
+                if p.as_char() == ';' {
+                    return Ok((last, c));
                 }
-                previous = p.as_char();
+                angles.punct(p.as_char());
                 continue;
             }
-            previous = ' ';
+            angles.other();
             if let Some((_, delimiter, span, next)) = c.any_group() {
                 last = span.close();
                 c = next;
-                if ends == Ends::SemiOrBrace && delimiter == Delimiter::Brace && angle == 0 {
+                if ends == Ends::SemiOrBrace && delimiter == Delimiter::Brace && angles.outside() {
                     return Ok((last, c));
                 }
                 continue;
@@ -314,27 +339,21 @@ fn fn_name(input: ParseStream) -> syn::Result<Ident> {
     let name = input.call(Ident::parse_any)?;
     input.step(|cursor| {
         let mut c = *cursor;
-        // `<` nesting, as in `skip_item`: `-> Vec<u8>` closes nothing, `where F: Fn() -> u8`
-        // neither.
-        let mut angle = 0u32;
-        let mut previous = ' ';
+        let mut angles = Angles::default();
         loop {
             if c.eof() {
                 return Ok(((), c));
             }
             if let Some((p, next)) = c.punct() {
-                match p.as_char() {
-                    ';' if angle == 0 => return Ok(((), c)),
-                    '<' => angle += 1,
-                    '>' if !matches!(previous, '-' | '=') => angle = angle.saturating_sub(1),
-                    _ => {}
+                if p.as_char() == ';' && angles.outside() {
+                    return Ok(((), c));
                 }
-                previous = p.as_char();
+                angles.punct(p.as_char());
                 c = next;
                 continue;
             }
-            previous = ' ';
-            if angle == 0 && c.group(Delimiter::Brace).is_some() {
+            angles.other();
+            if angles.outside() && c.group(Delimiter::Brace).is_some() {
                 return Ok(((), c));
             }
             match c.token_tree() {
